@@ -1,0 +1,57 @@
+import express, { type Express } from 'express';
+import compression from 'compression';
+import pinoHttp from 'pino-http';
+import type { Deps } from './deps';
+import { VIEWS_DIR } from './paths';
+import { securityHeaders } from './http/security';
+import { templateLocals } from './http/locals';
+import { sessionGuard } from './http/session-guard';
+import { createCsrf } from './http/csrf';
+import { errorHandler, notFound } from './http/error-handler';
+import { healthRouter } from './features/health/health.routes';
+import { homeRouter } from './features/home/home.routes';
+import { authRouter } from './features/auth/auth.routes';
+import { usersRouter } from './features/users/users.routes';
+import { branchesRouter } from './features/branches/branches.routes';
+import { auditRouter } from './features/audit/audit.routes';
+import { outboxRouter } from './features/outbox/outbox.routes';
+
+/** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
+export function createApp(deps: Deps): Express {
+  const app = express();
+  const { config } = deps;
+
+  app.set('trust proxy', config.trustProxy);
+  app.set('x-powered-by', false);
+  app.set('view engine', 'ejs');
+  app.set('views', VIEWS_DIR);
+  app.set('view cache', config.env === 'production');
+  app.set('query parser', 'simple');
+
+  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(securityHeaders(config));
+  app.use(compression());
+
+  // No session, no body parsing for these: fast and cacheable.
+  app.use('/static', deps.assets.middleware());
+  app.use(healthRouter(deps));
+
+  app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 200 }));
+  app.use(deps.sessionMiddleware);
+  app.use(templateLocals(deps));
+  app.use(sessionGuard(deps));
+  const csrf = createCsrf();
+  app.use(csrf.protect);
+
+  // Feature routers: one folder, one URL prefix each.
+  app.use(homeRouter(deps));
+  app.use(authRouter(deps, csrf));
+  app.use('/admin/users', usersRouter(deps));
+  app.use('/admin/branches', branchesRouter(deps));
+  app.use('/admin/audit', auditRouter(deps));
+  app.use('/admin/outbox', outboxRouter(deps));
+
+  app.use(notFound);
+  app.use(errorHandler(deps));
+  return app;
+}

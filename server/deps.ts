@@ -1,0 +1,85 @@
+import type { RequestHandler } from 'express';
+import type { Config } from './config';
+import type { Db } from './db/open';
+import type { Clock } from './lib/clock';
+import type { Logger } from './lib/logger';
+import { Translations } from './lib/i18n';
+import { LOCALES_DIR, STATIC_DIR } from './paths';
+import { AssetCatalog } from './http/assets';
+import { SqliteSessionStore, createSessionMiddleware } from './http/session';
+import { DeferredNotifier } from './realtime/notifier';
+import { OutboxRepository } from './mail/outbox.repository';
+import { OutboxMailer, type Mailer } from './mail/mailer';
+import { OutboxSender } from './mail/outbox-sender';
+import { FileTransport, SmtpTransport, type MailTransport } from './mail/transport';
+import { UsersRepository } from './features/users/users.repository';
+import { UsersService } from './features/users/users.service';
+import { AuditRepository } from './features/audit/audit.repository';
+import { AuditService } from './features/audit/audit.service';
+import { SignInThrottleRepository } from './features/auth/sign-in-throttle.repository';
+import { AuthService } from './features/auth/auth.service';
+import { BranchesRepository } from './features/branches/branches.repository';
+import { BranchesService } from './features/branches/branches.service';
+
+export interface Deps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  translations: Translations;
+  assets: AssetCatalog;
+  sessionStore: SqliteSessionStore;
+  sessionMiddleware: RequestHandler;
+  notifier: DeferredNotifier;
+  outbox: OutboxRepository;
+  mailer: Mailer;
+  outboxSender: OutboxSender;
+  audit: AuditService;
+  auth: AuthService;
+  users: UsersService;
+  branches: BranchesService;
+}
+
+export interface DepsOptions {
+  clock: Clock;
+  logger: Logger;
+  /** Tests pass a transport pointed at their own SMTP server; otherwise chosen from config. */
+  mailTransport?: MailTransport;
+}
+
+function chooseTransport(config: Config): MailTransport {
+  return config.smtpUrl ? new SmtpTransport(config.smtpUrl) : new FileTransport(config.outboxDir);
+}
+
+/** Builds every repository and service once, from config and an open, migrated database. */
+export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
+  const { clock, logger } = options;
+  const translations = new Translations(LOCALES_DIR);
+  const sessionStore = new SqliteSessionStore(db, () => clock.now().getTime());
+  const notifier = new DeferredNotifier();
+  const outbox = new OutboxRepository(db);
+  const senderDomain = new URL(config.baseUrl).hostname || 'localhost';
+  const outboxSender = new OutboxSender(outbox, options.mailTransport ?? chooseTransport(config), clock, config.mailFrom, logger);
+  const mailer = new OutboxMailer(outbox, translations, clock, config.baseUrl, senderDomain, outboxSender.kick);
+  const audit = new AuditService(new AuditRepository(db), clock);
+  const usersRepo = new UsersRepository(db);
+  const branchesRepo = new BranchesRepository(db);
+  return {
+    config,
+    db,
+    clock,
+    logger,
+    translations,
+    assets: new AssetCatalog(STATIC_DIR),
+    sessionStore,
+    sessionMiddleware: createSessionMiddleware(config, sessionStore),
+    notifier,
+    outbox,
+    mailer,
+    outboxSender,
+    audit,
+    auth: new AuthService(usersRepo, new SignInThrottleRepository(db), audit, clock),
+    users: new UsersService(usersRepo, branchesRepo, audit, sessionStore, notifier, clock),
+    branches: new BranchesService(branchesRepo, audit, clock),
+  };
+}

@@ -1,0 +1,115 @@
+import type { Db } from '../../db/open';
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actorUserId: number | null;
+  actorLabel: string;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  branchId: number | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+}
+
+interface RawAudit {
+  id: number;
+  at: string;
+  actor_user_id: number | null;
+  actor_label: string;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  branch_id: number | null;
+  ip: string | null;
+  details: string;
+}
+
+function toEntry(r: RawAudit): AuditEntry {
+  return {
+    id: r.id,
+    at: r.at,
+    actorUserId: r.actor_user_id,
+    actorLabel: r.actor_label,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    branchId: r.branch_id,
+    ip: r.ip,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+  };
+}
+
+export interface NewAuditEntry {
+  at: string;
+  actorUserId: number | null;
+  actorLabel: string;
+  action: string;
+  subjectType?: string | null;
+  subjectId?: string | number | null;
+  branchId?: number | null;
+  ip?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  action?: string;
+  actorUserId?: number;
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+export class AuditRepository {
+  private readonly insertStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO audit_log (at, actor_user_id, actor_label, action, subject_type, subject_id, branch_id, ip, details)
+       VALUES (@at, @actorUserId, @actorLabel, @action, @subjectType, @subjectId, @branchId, @ip, @details)`,
+    );
+  }
+
+  insert(e: NewAuditEntry): void {
+    this.insertStmt.run({
+      at: e.at,
+      actorUserId: e.actorUserId,
+      actorLabel: e.actorLabel,
+      action: e.action,
+      subjectType: e.subjectType ?? null,
+      subjectId: e.subjectId === undefined || e.subjectId === null ? null : String(e.subjectId),
+      branchId: e.branchId ?? null,
+      ip: e.ip ?? null,
+      details: JSON.stringify(e.details ?? {}),
+    });
+  }
+
+  /** Filtered, newest first. Filters are optional; the SQL stays one prepared shape per call. */
+  find(filter: AuditFilter): AuditEntry[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, at, actor_user_id, actor_label, action, subject_type, subject_id, branch_id, ip, details
+         FROM audit_log
+         WHERE (@action IS NULL OR action = @action)
+           AND (@actor IS NULL OR actor_user_id = @actor)
+           AND (@from IS NULL OR at >= @from)
+           AND (@to IS NULL OR at < @to)
+         ORDER BY id DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all({
+        action: filter.action ?? null,
+        actor: filter.actorUserId ?? null,
+        from: filter.from ?? null,
+        to: filter.to ?? null,
+        limit: filter.limit,
+        offset: filter.offset,
+      }) as RawAudit[];
+    return rows.map(toEntry);
+  }
+
+  distinctActions(): string[] {
+    return this.db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').pluck().all() as string[];
+  }
+}

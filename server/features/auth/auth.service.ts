@@ -1,0 +1,150 @@
+import type { Clock } from '../../lib/clock';
+import type { Actor } from '../../lib/actor';
+import type { CurrentUser } from '../../http/auth';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../lib/password';
+import type { UsersRepository } from '../users/users.repository';
+import type { AuditService } from '../audit/audit.service';
+import type { SignInThrottleRepository, FailureRecord } from './sign-in-throttle.repository';
+
+export type SignInResult =
+  | { kind: 'ok'; user: CurrentUser }
+  | { kind: 'invalid' }
+  | { kind: 'throttled'; retryAfterMinutes: number };
+
+interface ThrottleRule {
+  prefix: 'pair' | 'client' | 'account';
+  maxFailures: number;
+  lockMinutes: number;
+}
+
+/**
+ * Three counters, so an attacker cannot lock a real user out for long:
+ * - pair (account + client): the common case, a few tries then a 15-minute pause for that client only;
+ * - client: one client trying many accounts;
+ * - account: many clients against one account, locked only briefly, because anyone can trigger it.
+ */
+const RULES: readonly ThrottleRule[] = [
+  { prefix: 'pair', maxFailures: 5, lockMinutes: 15 },
+  { prefix: 'client', maxFailures: 30, lockMinutes: 15 },
+  { prefix: 'account', maxFailures: 50, lockMinutes: 2 },
+];
+const WINDOW_MINUTES = 15;
+
+export class AuthService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly throttle: SignInThrottleRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  needsSetup(): boolean {
+    return this.users.activeAdminCount() === 0 && this.users.listAll().length === 0;
+  }
+
+  /** Loads the signed-in user for a request; null when the account is gone or disabled. */
+  currentUser(userId: number): CurrentUser | null {
+    const row = this.users.findById(userId);
+    if (!row || row.disabledAt) return null;
+    return {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      branchIds: this.users.branchIdsOf(row.id),
+      mustChangePassword: row.mustChangePassword,
+    };
+  }
+
+  private keys(email: string, ip: string): Record<ThrottleRule['prefix'], string> {
+    const account = email.trim().toLowerCase();
+    return { pair: `pair:${account}|${ip}`, client: `client:${ip}`, account: `account:${account}` };
+  }
+
+  private lockedMinutesLeft(email: string, ip: string): number {
+    const now = this.clock.now().getTime();
+    let left = 0;
+    for (const [, key] of Object.entries(this.keys(email, ip))) {
+      const rec = this.throttle.find(key);
+      if (rec?.lockedUntil) left = Math.max(left, new Date(rec.lockedUntil).getTime() - now);
+    }
+    return left > 0 ? Math.ceil(left / 60_000) : 0;
+  }
+
+  private recordFailure(email: string, ip: string): void {
+    const now = this.clock.now();
+    const keys = this.keys(email, ip);
+    for (const rule of RULES) {
+      const key = keys[rule.prefix];
+      const prev = this.throttle.find(key);
+      const windowExpired = !prev || now.getTime() - new Date(prev.windowStartedAt).getTime() > WINDOW_MINUTES * 60_000;
+      const rec: FailureRecord = windowExpired
+        ? { key, failures: 1, windowStartedAt: now.toISOString(), lockedUntil: null }
+        : { ...prev, failures: prev.failures + 1 };
+      if (rec.failures >= rule.maxFailures) {
+        rec.lockedUntil = new Date(now.getTime() + rule.lockMinutes * 60_000).toISOString();
+        rec.failures = 0;
+        rec.windowStartedAt = now.toISOString();
+      }
+      this.throttle.save(rec);
+    }
+  }
+
+  async signIn(email: string, password: string, ip: string): Promise<SignInResult> {
+    const actor: Actor = { userId: null, label: email.slice(0, 254), ip };
+    const wait = this.lockedMinutesLeft(email, ip);
+    if (wait > 0) {
+      this.audit.record(actor, { action: 'sign_in.throttled', details: { email } });
+      return { kind: 'throttled', retryAfterMinutes: wait };
+    }
+    const row = this.users.findByEmail(email.trim());
+    let valid = false;
+    if (row?.passwordHash && !row.disabledAt) valid = await verifyPassword(row.passwordHash, password);
+    else await verifyAgainstDummy(password);
+    if (!valid || !row) {
+      this.recordFailure(email, ip);
+      this.audit.record(actor, { action: 'sign_in.failed', subjectType: 'user', subjectId: row?.id, details: { email } });
+      return { kind: 'invalid' };
+    }
+    const now = this.clock.now().toISOString();
+    this.users.transaction(() => {
+      this.throttle.clear(this.keys(email, ip).pair);
+      this.users.recordSignIn(row.id, now);
+      this.audit.record({ userId: row.id, label: row.email, ip }, { action: 'sign_in.succeeded', subjectType: 'user', subjectId: row.id });
+    });
+    const user = this.currentUser(row.id);
+    return user ? { kind: 'ok', user } : { kind: 'invalid' };
+  }
+
+  recordSignOut(user: CurrentUser, ip: string): void {
+    this.audit.record({ userId: user.id, label: user.email, ip }, { action: 'sign_out', subjectType: 'user', subjectId: user.id });
+  }
+
+  /**
+   * First-run setup: creates the first admin. Returns null when an account exists already, so two
+   * people racing through setup cannot both become admin.
+   */
+  async createFirstAdmin(input: { email: string; name: string; password: string }, ip: string): Promise<CurrentUser | null> {
+    const hash = await hashPassword(input.password);
+    const now = this.clock.now().toISOString();
+    const id = this.users.transaction(() => {
+      if (!this.needsSetup()) return null;
+      const newId = this.users.insert({ email: input.email, name: input.name, role: 'admin', passwordHash: hash, mustChangePassword: false, now });
+      this.audit.record({ userId: newId, label: input.email, ip }, { action: 'setup.first_admin', subjectType: 'user', subjectId: newId });
+      return newId;
+    });
+    return id === null ? null : this.currentUser(id);
+  }
+
+  async changeOwnPassword(user: CurrentUser, current: string, next: string, ip: string): Promise<boolean> {
+    const row = this.users.findById(user.id);
+    if (!row?.passwordHash || !(await verifyPassword(row.passwordHash, current))) return false;
+    const hash = await hashPassword(next);
+    const now = this.clock.now().toISOString();
+    this.users.transaction(() => {
+      this.users.updatePassword(user.id, hash, false, now);
+      this.audit.record({ userId: user.id, label: user.email, ip }, { action: 'user.password_changed', subjectType: 'user', subjectId: user.id });
+    });
+    return true;
+  }
+}

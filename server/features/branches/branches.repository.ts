@@ -1,0 +1,210 @@
+import type { Db } from '../../db/open';
+
+export type StaffingModel = 'volunteers' | 'employees' | 'mixed' | 'partner';
+
+export interface Branch {
+  id: number;
+  name: string;
+  address: string;
+  postcode: string;
+  city: string;
+  municipality: string;
+  phone: string;
+  insideLibrary: boolean;
+  staffingModel: StaffingModel;
+  slotMinutes: number;
+  desks: number;
+  horizonDays: number;
+  minNoticeMinutes: number;
+  retiredAt: string | null;
+}
+
+export interface OpeningPeriod {
+  id: number;
+  branchId: number;
+  weekday: number; // 1 = Monday … 7 = Sunday
+  opens: string; // HH:MM
+  closes: string; // HH:MM
+}
+
+export interface Closure {
+  id: number;
+  branchId: number;
+  startDate: string;
+  endDate: string;
+  reason: string;
+}
+
+interface RawBranch {
+  id: number;
+  name: string;
+  address: string;
+  postcode: string;
+  city: string;
+  municipality: string;
+  phone: string;
+  inside_library: number;
+  staffing_model: StaffingModel;
+  slot_minutes: number;
+  desks: number;
+  horizon_days: number;
+  min_notice_minutes: number;
+  retired_at: string | null;
+}
+
+const COLUMNS =
+  'id, name, address, postcode, city, municipality, phone, inside_library, staffing_model, slot_minutes, desks, horizon_days, min_notice_minutes, retired_at';
+
+function toBranch(r: RawBranch): Branch {
+  return {
+    id: r.id,
+    name: r.name,
+    address: r.address,
+    postcode: r.postcode,
+    city: r.city,
+    municipality: r.municipality,
+    phone: r.phone,
+    insideLibrary: r.inside_library === 1,
+    staffingModel: r.staffing_model,
+    slotMinutes: r.slot_minutes,
+    desks: r.desks,
+    horizonDays: r.horizon_days,
+    minNoticeMinutes: r.min_notice_minutes,
+    retiredAt: r.retired_at,
+  };
+}
+
+export type BranchInput = Omit<Branch, 'id' | 'retiredAt'>;
+
+export class BranchesRepository {
+  private readonly byId;
+  private readonly byName;
+  private readonly listAllStmt;
+  private readonly listActiveStmt;
+  private readonly insertStmt;
+  private readonly updateStmt;
+  private readonly retireStmt;
+  private readonly hoursStmt;
+  private readonly hoursForManyStmt;
+  private readonly deleteHoursStmt;
+  private readonly insertHourStmt;
+  private readonly closuresStmt;
+  private readonly closuresInRangeStmt;
+  private readonly insertClosureStmt;
+  private readonly deleteClosureStmt;
+
+  constructor(private readonly db: Db) {
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM branches WHERE id = ?`);
+    this.byName = db.prepare(`SELECT ${COLUMNS} FROM branches WHERE name = ? COLLATE NOCASE`);
+    this.listAllStmt = db.prepare(`SELECT ${COLUMNS} FROM branches ORDER BY retired_at IS NOT NULL, name COLLATE NOCASE`);
+    this.listActiveStmt = db.prepare(`SELECT ${COLUMNS} FROM branches WHERE retired_at IS NULL ORDER BY name COLLATE NOCASE`);
+    this.insertStmt = db.prepare(
+      `INSERT INTO branches (name, address, postcode, city, municipality, phone, inside_library, staffing_model, slot_minutes, desks, horizon_days, min_notice_minutes, created_at, updated_at)
+       VALUES (@name, @address, @postcode, @city, @municipality, @phone, @insideLibrary, @staffingModel, @slotMinutes, @desks, @horizonDays, @minNoticeMinutes, @now, @now)`,
+    );
+    this.updateStmt = db.prepare(
+      `UPDATE branches SET name = @name, address = @address, postcode = @postcode, city = @city, municipality = @municipality,
+         phone = @phone, inside_library = @insideLibrary, staffing_model = @staffingModel, slot_minutes = @slotMinutes,
+         desks = @desks, horizon_days = @horizonDays, min_notice_minutes = @minNoticeMinutes, updated_at = @now
+       WHERE id = @id`,
+    );
+    this.retireStmt = db.prepare('UPDATE branches SET retired_at = @retiredAt, updated_at = @now WHERE id = @id');
+    this.hoursStmt = db.prepare('SELECT id, branch_id, weekday, opens, closes FROM opening_hours WHERE branch_id = ? ORDER BY weekday, opens');
+    this.hoursForManyStmt = db.prepare(
+      `SELECT id, branch_id, weekday, opens, closes FROM opening_hours
+       WHERE branch_id IN (SELECT value FROM json_each(?)) ORDER BY branch_id, weekday, opens`,
+    );
+    this.deleteHoursStmt = db.prepare('DELETE FROM opening_hours WHERE branch_id = ?');
+    this.insertHourStmt = db.prepare('INSERT INTO opening_hours (branch_id, weekday, opens, closes) VALUES (@branchId, @weekday, @opens, @closes)');
+    this.closuresStmt = db.prepare('SELECT id, branch_id, start_date, end_date, reason FROM closures WHERE branch_id = ? AND end_date >= ? ORDER BY start_date');
+    this.closuresInRangeStmt = db.prepare(
+      'SELECT id, branch_id, start_date, end_date, reason FROM closures WHERE branch_id = ? AND end_date >= ? AND start_date <= ? ORDER BY start_date',
+    );
+    this.insertClosureStmt = db.prepare(
+      'INSERT INTO closures (branch_id, start_date, end_date, reason, created_at) VALUES (@branchId, @startDate, @endDate, @reason, @now)',
+    );
+    this.deleteClosureStmt = db.prepare('DELETE FROM closures WHERE id = ? AND branch_id = ?');
+  }
+
+  findById(id: number): Branch | null {
+    const r = this.byId.get(id) as RawBranch | undefined;
+    return r ? toBranch(r) : null;
+  }
+
+  findByName(name: string): Branch | null {
+    const r = this.byName.get(name) as RawBranch | undefined;
+    return r ? toBranch(r) : null;
+  }
+
+  listAll(): Branch[] {
+    return (this.listAllStmt.all() as RawBranch[]).map(toBranch);
+  }
+
+  listActive(): Branch[] {
+    return (this.listActiveStmt.all() as RawBranch[]).map(toBranch);
+  }
+
+  private params(input: BranchInput): Record<string, unknown> {
+    return { ...input, insideLibrary: input.insideLibrary ? 1 : 0 };
+  }
+
+  insert(input: BranchInput, now: string): number {
+    return Number(this.insertStmt.run({ ...this.params(input), now }).lastInsertRowid);
+  }
+
+  update(id: number, input: BranchInput, now: string): void {
+    this.updateStmt.run({ ...this.params(input), id, now });
+  }
+
+  setRetired(id: number, retiredAt: string | null, now: string): void {
+    this.retireStmt.run({ id, retiredAt, now });
+  }
+
+  openingHours(branchId: number): OpeningPeriod[] {
+    return (this.hoursStmt.all(branchId) as { id: number; branch_id: number; weekday: number; opens: string; closes: string }[]).map((r) => ({
+      id: r.id,
+      branchId: r.branch_id,
+      weekday: r.weekday,
+      opens: r.opens,
+      closes: r.closes,
+    }));
+  }
+
+  openingHoursOf(branchIds: number[]): OpeningPeriod[] {
+    return (this.hoursForManyStmt.all(JSON.stringify(branchIds)) as { id: number; branch_id: number; weekday: number; opens: string; closes: string }[]).map(
+      (r) => ({ id: r.id, branchId: r.branch_id, weekday: r.weekday, opens: r.opens, closes: r.closes }),
+    );
+  }
+
+  replaceOpeningHours(branchId: number, periods: Omit<OpeningPeriod, 'id' | 'branchId'>[]): void {
+    this.deleteHoursStmt.run(branchId);
+    for (const p of periods) this.insertHourStmt.run({ branchId, ...p });
+  }
+
+  private mapClosure(r: { id: number; branch_id: number; start_date: string; end_date: string; reason: string }): Closure {
+    return { id: r.id, branchId: r.branch_id, startDate: r.start_date, endDate: r.end_date, reason: r.reason };
+  }
+
+  /** Closures that end on or after `fromDate`. */
+  closures(branchId: number, fromDate: string): Closure[] {
+    return (this.closuresStmt.all(branchId, fromDate) as Parameters<BranchesRepository['mapClosure']>[0][]).map((r) => this.mapClosure(r));
+  }
+
+  closuresBetween(branchId: number, fromDate: string, toDate: string): Closure[] {
+    return (this.closuresInRangeStmt.all(branchId, fromDate, toDate) as Parameters<BranchesRepository['mapClosure']>[0][]).map((r) =>
+      this.mapClosure(r),
+    );
+  }
+
+  insertClosure(c: Omit<Closure, 'id'>, now: string): number {
+    return Number(this.insertClosureStmt.run({ ...c, now }).lastInsertRowid);
+  }
+
+  deleteClosure(id: number, branchId: number): boolean {
+    return this.deleteClosureStmt.run(id, branchId).changes === 1;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}

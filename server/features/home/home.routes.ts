@@ -1,0 +1,26 @@
+import { Router } from 'express';
+import type { Deps } from '../../deps';
+import { methodNotAllowed } from '../../http/routes';
+import { HomeService } from './home.service';
+
+export function homeRouter(deps: Deps): Router {
+  const router = Router();
+  const home = new HomeService(deps.branches, deps.clock);
+  router
+    .route('/')
+    .get((_req, res) => {
+      res.render('home/index', { title: res.locals.t('home.title'), branches: home.branchesWithHours() });
+    })
+    .all(methodNotAllowed);
+
+  // Language switch: a plain link, so it works without JavaScript. Only local paths are allowed back.
+  router.get('/language/:code', (req, res) => {
+    const code = String(req.params.code);
+    const back = typeof req.query.back === 'string' && /^\/(?!\/)[^\s\\]*$/.test(req.query.back) ? req.query.back : '/';
+    if (deps.translations.has(code)) {
+      res.cookie('lang', code, { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, maxAge: 365 * 24 * 3600_000 });
+    }
+    res.redirect(303, back);
+  });
+  return router;
+}

@@ -1,0 +1,62 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Deps } from '../deps';
+import { AppError, NotFoundError } from './errors';
+import { chooseLanguage, directionOf, LANGUAGES } from '../lib/i18n';
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  code?: string;
+  expose?: boolean;
+}
+
+/** Maps any error to a status and a translation key for the friendly page. */
+export function classify(err: unknown): { status: number; key: string } {
+  if (err instanceof AppError) return { status: err.status, key: err.messageKey };
+  const e = (err ?? {}) as HttpLikeError;
+  if (e.code === 'EBADCSRFTOKEN') return { status: 403, key: 'errors.403.csrf' };
+  if (e.type === 'entity.too.large') return { status: 413, key: 'errors.413.text' };
+  if (e.type === 'parameters.too.many') return { status: 413, key: 'errors.413.text' };
+  const status = e.status ?? e.statusCode;
+  if (status && status >= 400 && status < 500) {
+    const known = [400, 403, 404, 405, 410, 413, 429];
+    return { status, key: known.includes(status) ? `errors.${status}.text` : 'errors.400.text' };
+  }
+  return { status: 500, key: 'errors.500.text' };
+}
+
+export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());
+
+/** The one place that turns errors into pages. Stack traces only outside production. */
+export function errorHandler(deps: Deps): ErrorRequestHandler {
+  const production = deps.config.env === 'production';
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const { status, key } = classify(err);
+    if (status >= 500) deps.logger.error({ err, url: req.originalUrl }, 'unhandled error');
+    // The error may have happened before the locals middleware ran (e.g. body too large).
+    if (!res.locals.t) {
+      const lang = chooseLanguage(/(?:^|;\s*)lang=([a-z]{2})/.exec(req.headers.cookie ?? '')?.[1], deps.translations);
+      Object.assign(res.locals, {
+        lang,
+        dir: directionOf(lang),
+        t: deps.translations.translator(lang),
+        languages: LANGUAGES,
+        asset: deps.assets.url,
+        currentPath: req.path,
+        currentUrl: req.originalUrl,
+        user: req.user ?? null,
+        csrfToken: () => '',
+      });
+    }
+    const stack = !production && status >= 500 && err instanceof Error ? err.stack : null;
+    res.status(status);
+    if (status === 405) res.setHeader('Allow', 'GET, HEAD, POST');
+    if (req.accepts(['html', 'json']) === 'json' && !req.accepts('html')) {
+      res.json({ error: status, message: res.locals.t(key) });
+      return;
+    }
+    res.render('errors/error', { title: res.locals.t(`errors.${status}.title`), status, messageKey: key, stack });
+  };
+}

@@ -1,0 +1,57 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Deps } from '../deps';
+import { LANGUAGES, chooseLanguage, directionOf, type Translate } from '../lib/i18n';
+import { formatLocal } from '../lib/time';
+import type { Actor } from '../lib/actor';
+
+export const LANG_COOKIE = 'lang';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    lang: string;
+    t: Translate;
+  }
+}
+
+/** Language and everything a template needs; runs before the routers. */
+export function templateLocals(deps: Deps): RequestHandler {
+  return (req, res, next) => {
+    const cookieLang = /(?:^|;\s*)lang=([a-z]{2})/.exec(req.headers.cookie ?? '')?.[1];
+    const lang = chooseLanguage(cookieLang, deps.translations);
+    req.lang = lang;
+    req.t = deps.translations.translator(lang);
+    res.locals.lang = lang;
+    res.locals.dir = directionOf(lang);
+    res.locals.t = req.t;
+    res.locals.languages = LANGUAGES;
+    res.locals.asset = deps.assets.url;
+    res.locals.currentPath = req.path;
+    res.locals.currentUrl = req.originalUrl;
+    res.locals.user = null;
+    res.locals.errors = [];
+    res.locals.values = {};
+    res.locals.formatLocal = (d: Date | string, pattern: string) => formatLocal(new Date(d), pattern, lang);
+    // Only pages with a POST form ask for a token, so plain public pages never create a session.
+    res.locals.csrfToken = () => (req.session && req.csrfToken ? req.csrfToken() : '');
+    const flash = req.session?.flash;
+    if (flash) {
+      res.locals.flash = flash;
+      delete req.session.flash;
+    }
+    next();
+  };
+}
+
+/** A flash message shown once on the next page (after a redirect). */
+export function flash(req: Request, kind: 'success' | 'info' | 'error', key: string, params?: Record<string, string | number>): void {
+  req.session.flash = { kind, key, params };
+}
+
+export function actorOf(req: Request): Actor {
+  return { userId: req.user?.id ?? null, label: req.user?.email ?? 'public', ip: req.ip ?? null };
+}
+
+/** 303 after a POST so reload never repeats it. */
+export function redirectAfterPost(res: Response, url: string): void {
+  res.redirect(303, url);
+}

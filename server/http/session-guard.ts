@@ -1,0 +1,33 @@
+import type { RequestHandler } from 'express';
+import type { Deps } from '../deps';
+
+/**
+ * Loads the signed-in user and ends sessions that sat idle too long (a shared kiosk) or that are older
+ * than the absolute lifetime. Uses the app clock so tests can move time.
+ */
+export function sessionGuard(deps: Deps): RequestHandler {
+  const idleMs = deps.config.staffIdleMinutes * 60_000;
+  const absoluteMs = deps.config.sessionAbsoluteHours * 3600_000;
+  return (req, res, next) => {
+    const session = req.session;
+    if (!session?.userId) return next();
+    const now = deps.clock.now().getTime();
+    const idle = session.lastSeenAt !== undefined && now - session.lastSeenAt > idleMs;
+    const tooOld = session.signedInAt !== undefined && now - session.signedInAt > absoluteMs;
+    const user = idle || tooOld ? null : deps.auth.currentUser(session.userId);
+    if (!user) {
+      const sid = req.sessionID;
+      return session.regenerate((err) => {
+        if (err) return next(err);
+        deps.notifier.disconnectSession(sid);
+        res.locals.sessionEnded = true;
+        req.session.flash = { kind: 'info', key: 'auth.session_expired' };
+        next();
+      });
+    }
+    session.lastSeenAt = now;
+    req.user = user;
+    res.locals.user = user;
+    next();
+  };
+}

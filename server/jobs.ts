@@ -1,0 +1,18 @@
+import type { Deps } from './deps';
+
+/**
+ * Background work inside the server process: the outbox sender and periodic housekeeping.
+ * Each feature with scheduled work (reminders, purge) adds its start call here.
+ * Returns a function that stops everything and waits for running work.
+ */
+export function startBackgroundJobs(deps: Deps): () => Promise<void> {
+  deps.outboxSender.start();
+  const housekeeping = setInterval(() => {
+    deps.sessionStore.purgeExpired();
+  }, 10 * 60_000);
+  housekeeping.unref();
+  return async () => {
+    clearInterval(housekeeping);
+    await deps.outboxSender.stop();
+  };
+}

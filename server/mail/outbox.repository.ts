@@ -1,0 +1,164 @@
+import type { Db } from '../db/open';
+
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  /** UTF-8 text content (calendar files, CSV); binary attachments are not needed yet. */
+  content: string;
+}
+
+export interface OutboxMessage {
+  id: number;
+  messageId: string;
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  attachments: Attachment[];
+  relatedType: string | null;
+  relatedId: number | null;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+interface RawOutbox {
+  id: number;
+  message_id: string;
+  kind: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  attachments: string;
+  related_type: string | null;
+  related_id: number | null;
+  status: OutboxMessage['status'];
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+const COLUMNS =
+  'id, message_id, kind, to_address, subject, text_body, html_body, attachments, related_type, related_id, status, attempts, next_attempt_at, last_error, created_at, sent_at';
+
+function toMessage(r: RawOutbox): OutboxMessage {
+  return {
+    id: r.id,
+    messageId: r.message_id,
+    kind: r.kind,
+    to: r.to_address,
+    subject: r.subject,
+    text: r.text_body,
+    html: r.html_body,
+    attachments: JSON.parse(r.attachments) as Attachment[],
+    relatedType: r.related_type,
+    relatedId: r.related_id,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  };
+}
+
+export interface NewOutboxMessage {
+  messageId: string;
+  kind: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  attachments: Attachment[];
+  relatedType: string | null;
+  relatedId: number | null;
+  now: string;
+}
+
+export class OutboxRepository {
+  private readonly insertStmt;
+  private readonly dueStmt;
+  private readonly claimStmt;
+  private readonly sentStmt;
+  private readonly retryStmt;
+  private readonly listStmt;
+  private readonly byIdStmt;
+  private readonly releaseStmt;
+  private readonly countsStmt;
+  private readonly requeueStmt;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO outbox (message_id, kind, to_address, subject, text_body, html_body, attachments, related_type, related_id, status, attempts, next_attempt_at, created_at)
+       VALUES (@messageId, @kind, @to, @subject, @text, @html, @attachments, @relatedType, @relatedId, 'pending', 0, @now, @now)`,
+    );
+    this.dueStmt = db.prepare(
+      `SELECT ${COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+    );
+    // Claiming is a compare-and-set, so two senders (or a sender and a restart) never take the same message.
+    this.claimStmt = db.prepare("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'");
+    this.sentStmt = db.prepare("UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ? AND status = 'sending'");
+    this.retryStmt = db.prepare(
+      "UPDATE outbox SET status = @status, next_attempt_at = @next, last_error = @error WHERE id = @id AND status = 'sending'",
+    );
+    this.listStmt = db.prepare(`SELECT ${COLUMNS} FROM outbox ORDER BY id DESC LIMIT ? OFFSET ?`);
+    this.byIdStmt = db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`);
+    this.releaseStmt = db.prepare("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
+    this.countsStmt = db.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status');
+    this.requeueStmt = db.prepare("UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'failed'");
+  }
+
+  insert(m: NewOutboxMessage): number {
+    return Number(this.insertStmt.run({ ...m, attachments: JSON.stringify(m.attachments) }).lastInsertRowid);
+  }
+
+  findDue(now: string, limit: number): OutboxMessage[] {
+    return (this.dueStmt.all(now, limit) as RawOutbox[]).map(toMessage);
+  }
+
+  claim(id: number): boolean {
+    return this.claimStmt.run(id).changes === 1;
+  }
+
+  markSent(id: number, now: string): void {
+    this.sentStmt.run(now, id);
+  }
+
+  markRetry(id: number, next: string, error: string, failed: boolean): void {
+    this.retryStmt.run({ id, next, error: error.slice(0, 500), status: failed ? 'failed' : 'pending' });
+  }
+
+  /**
+   * At start-up, messages left in 'sending' by a crash go back to 'pending'. The SMTP server may have
+   * accepted them already; they keep their Message-ID so the receiving side can recognise a repeat.
+   */
+  releaseInterrupted(): number {
+    return this.releaseStmt.run().changes;
+  }
+
+  list(limit: number, offset: number): OutboxMessage[] {
+    return (this.listStmt.all(limit, offset) as RawOutbox[]).map(toMessage);
+  }
+
+  findById(id: number): OutboxMessage | null {
+    const r = this.byIdStmt.get(id) as RawOutbox | undefined;
+    return r ? toMessage(r) : null;
+  }
+
+  countByStatus(): Record<string, number> {
+    const out: Record<string, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
+    for (const r of this.countsStmt.all() as { status: string; n: number }[]) out[r.status] = r.n;
+    return out;
+  }
+
+  requeue(id: number, now: string): boolean {
+    return this.requeueStmt.run(now, id).changes === 1;
+  }
+}

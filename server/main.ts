@@ -1,0 +1,85 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server as SocketServer } from 'socket.io';
+import { loadConfig, type Config, ConfigError } from './config';
+import { openDatabase } from './db/open';
+import { migrate } from './db/migrate';
+import { MIGRATIONS_DIR } from './paths';
+import { buildDeps, type Deps, type DepsOptions } from './deps';
+import { createApp } from './app';
+import { attachRealtime } from './realtime/attach';
+import { createLogger } from './lib/logger';
+import { systemClock } from './lib/clock';
+import { startBackgroundJobs } from './jobs';
+
+export interface RunningServer {
+  url: string;
+  server: http.Server;
+  io: SocketServer;
+  deps: Deps;
+  close(): Promise<void>;
+}
+
+export interface StartOptions extends Partial<DepsOptions> {
+  /** Start the outbox sender and schedulers (off in most tests, which drive them by hand). */
+  backgroundJobs?: boolean;
+}
+
+/** config → database → migrate → deps → app → realtime → listen. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = openDatabase(config.databasePath);
+  migrate(db, MIGRATIONS_DIR);
+  const deps = buildDeps(config, db, { clock: options.clock ?? systemClock, logger, mailTransport: options.mailTransport });
+  const app = createApp(deps);
+  const server = http.createServer(app);
+  const io = attachRealtime(server, deps);
+  const stopJobs = options.backgroundJobs === false ? async () => undefined : startBackgroundJobs(deps);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await stopJobs();
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+        server.closeAllConnections();
+      });
+      db.close();
+    })();
+    return closing;
+  };
+  return { url, server, io, deps, close };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Dichterbij cannot start: ${err.message}`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const running = await startServer(config, { logger });
+  logger.info({ url: running.url, baseUrl: config.baseUrl, database: config.databasePath, mail: config.smtpUrl ? 'smtp' : 'outbox files' }, 'Dichterbij is running');
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    void running.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  void main();
+}
