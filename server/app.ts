@@ -15,6 +15,8 @@ import { usersRouter } from './features/users/users.routes';
 import { branchesRouter } from './features/branches/branches.routes';
 import { auditRouter } from './features/audit/audit.routes';
 import { outboxRouter } from './features/outbox/outbox.routes';
+import { deskRouter } from './features/desk/desk.routes';
+import type { DeskPanel } from './features/desk/desk.panels';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
 export function createApp(deps: Deps): Express {
@@ -43,6 +45,9 @@ export function createApp(deps: Deps): Express {
   const csrf = createCsrf();
   app.use(csrf.protect);
 
+  // Panels on /desk, one per feature (see server/features/desk/desk.panels.ts).
+  const deskPanels: DeskPanel[] = [];
+
   // Feature routers: one folder, one URL prefix each.
   app.use(homeRouter(deps));
   app.use(authRouter(deps, csrf));
@@ -50,6 +55,7 @@ export function createApp(deps: Deps): Express {
   app.use('/admin/branches', branchesRouter(deps));
   app.use('/admin/audit', auditRouter(deps));
   app.use('/admin/outbox', outboxRouter(deps));
+  app.use(deskRouter(deps, deskPanels));
 
   app.use(notFound);
   app.use(errorHandler(deps));

@@ -1,0 +1,36 @@
+import { startServer, type RunningServer } from '../../server/main';
+import { FakeClock, type Clock } from '../../server/lib/clock';
+import { createLogger } from '../../server/lib/logger';
+import type { MailTransport } from '../../server/mail/transport';
+import { tempDir, testConfig } from './test-app';
+
+export interface LiveServer extends RunningServer {
+  dir: string;
+}
+
+export interface LiveServerOptions {
+  /** Reuse a data folder (restart tests); defaults to a new temporary one. */
+  dir?: string;
+  /** A fixed port (restart tests need the same one); defaults to a free port. */
+  port?: number;
+  clock?: Clock;
+  mailTransport?: MailTransport;
+  backgroundJobs?: boolean;
+  env?: Record<string, string>;
+}
+
+/**
+ * The whole server (HTTP + socket.io) on 127.0.0.1 at a free port, on a throw-away database.
+ * For browser and socket tests. Remember to `await server.close()`.
+ */
+export async function startLiveServer(options: LiveServerOptions = {}): Promise<LiveServer> {
+  const dir = options.dir ?? tempDir();
+  const config = testConfig(dir, { PORT: String(options.port ?? 0), HOST: '127.0.0.1', ...options.env });
+  const running = await startServer(config, {
+    clock: options.clock ?? new FakeClock(),
+    logger: createLogger('silent'),
+    mailTransport: options.mailTransport,
+    backgroundJobs: options.backgroundJobs ?? false,
+  });
+  return { ...running, dir };
+}
