@@ -17,6 +17,18 @@ import { auditRouter } from './features/audit/audit.routes';
 import { outboxRouter } from './features/outbox/outbox.routes';
 import { deskRouter } from './features/desk/desk.routes';
 import type { DeskPanel } from './features/desk/desk.panels';
+import { arrivalRouter } from './features/arrival/arrival.routes';
+import { queueRouter } from './features/queue/queue.routes';
+import { queueDeskPanel } from './features/queue/queue.panel';
+import { adminRouter, type AdminSection } from './features/admin/admin.routes';
+import { intakeRouter } from './features/intake/intake.routes';
+import { intakeDeskPanel } from './features/intake/intake.panel';
+import { categoriesRouter, categoriesAdminSection } from './features/categories/categories.routes';
+import { partnersRouter, partnersAdminSection } from './features/partners/partners.routes';
+import { surveyRouter } from './features/survey/survey.routes';
+import { bookingRouter } from './features/booking/booking.routes';
+import { appointmentsRouter } from './features/appointments/appointments.routes';
+import { appointmentsDeskPanel } from './features/appointments/appointments.desk-panel';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
 export function createApp(deps: Deps): Express {
@@ -46,16 +58,27 @@ export function createApp(deps: Deps): Express {
   app.use(csrf.protect);
 
   // Panels on /desk, one per feature (see server/features/desk/desk.panels.ts).
-  const deskPanels: DeskPanel[] = [];
+  const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue), appointmentsDeskPanel(deps.appointments, deps.clock)];
+  // Extra sections on the /admin index, one per feature (see server/features/admin/admin.routes.ts).
+  const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection];
 
   // Feature routers: one folder, one URL prefix each.
   app.use(homeRouter(deps));
   app.use(authRouter(deps, csrf));
+  app.use(adminRouter(deps, adminSections));
   app.use('/admin/users', usersRouter(deps));
   app.use('/admin/branches', branchesRouter(deps));
   app.use('/admin/audit', auditRouter(deps));
   app.use('/admin/outbox', outboxRouter(deps));
   app.use(deskRouter(deps, deskPanels));
+  app.use('/intake', intakeRouter(deps));
+  app.use('/admin/categories', categoriesRouter(deps));
+  app.use('/admin/partners', partnersRouter(deps));
+  app.use(surveyRouter(deps));
+  app.use(bookingRouter(deps));
+  app.use(appointmentsRouter(deps));
+  app.use(arrivalRouter(deps));
+  app.use(queueRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps));

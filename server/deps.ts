@@ -20,6 +20,20 @@ import { SignInThrottleRepository } from './features/auth/sign-in-throttle.repos
 import { AuthService } from './features/auth/auth.service';
 import { BranchesRepository } from './features/branches/branches.repository';
 import { BranchesService } from './features/branches/branches.service';
+import { AppointmentsRepository } from './features/appointments/appointments.repository';
+import { AppointmentsService } from './features/appointments/appointments.service';
+import { WalkinsRepository } from './features/arrival/walkins.repository';
+import { ArrivalService } from './features/arrival/arrival.service';
+import { QueueRepository } from './features/queue/queue.repository';
+import { QueueService } from './features/queue/queue.service';
+import { CategoriesRepository } from './features/categories/categories.repository';
+import { CategoriesService } from './features/categories/categories.service';
+import { PartnersRepository } from './features/partners/partners.repository';
+import { PartnersService } from './features/partners/partners.service';
+import { IntakeRepository } from './features/intake/intake.repository';
+import { IntakeService } from './features/intake/intake.service';
+import { SurveyRepository } from './features/survey/survey.repository';
+import { SurveyService } from './features/survey/survey.service';
 
 export interface Deps {
   config: Config;
@@ -38,6 +52,13 @@ export interface Deps {
   auth: AuthService;
   users: UsersService;
   branches: BranchesService;
+  categories: CategoriesService;
+  partners: PartnersService;
+  intake: IntakeService;
+  survey: SurveyService;
+  appointments: AppointmentsService;
+  arrival: ArrivalService;
+  queue: QueueService;
 }
 
 export interface DepsOptions {
@@ -64,6 +85,18 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const audit = new AuditService(new AuditRepository(db), clock);
   const usersRepo = new UsersRepository(db);
   const branchesRepo = new BranchesRepository(db);
+  const categories = new CategoriesService(new CategoriesRepository(db), audit, clock);
+  const partners = new PartnersService(new PartnersRepository(db), audit, clock);
+  const branches = new BranchesService(branchesRepo, audit, clock);
+  const appointments = new AppointmentsService(new AppointmentsRepository(db), branches, mailer, audit, notifier, clock, {
+    baseUrl: config.baseUrl,
+    mailFrom: config.mailFrom,
+    tokenSecret: config.sessionSecret,
+    translations,
+  });
+  const walkins = new WalkinsRepository(db);
+  const queue = new QueueService(walkins, new QueueRepository(db), branches, appointments, notifier, clock);
+  const arrival = new ArrivalService(walkins, branches, queue, appointments, notifier, clock);
   return {
     config,
     db,
@@ -80,6 +113,13 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     audit,
     auth: new AuthService(usersRepo, new SignInThrottleRepository(db), audit, clock),
     users: new UsersService(usersRepo, branchesRepo, audit, sessionStore, notifier, clock),
-    branches: new BranchesService(branchesRepo, audit, clock),
+    branches,
+    appointments,
+    arrival,
+    queue,
+    categories,
+    partners,
+    intake: new IntakeService(new IntakeRepository(db), categories, partners, audit, notifier, clock),
+    survey: new SurveyService(new SurveyRepository(db), clock),
   };
 }

@@ -1,4 +1,5 @@
 import type { Deps } from './deps';
+import { AppointmentReminderJob } from './features/appointments/appointments.reminders';
 
 /**
  * Background work inside the server process: the outbox sender and periodic housekeeping.
@@ -7,12 +8,15 @@ import type { Deps } from './deps';
  */
 export function startBackgroundJobs(deps: Deps): () => Promise<void> {
   deps.outboxSender.start();
+  const reminders = new AppointmentReminderJob(deps.appointments, deps.logger);
+  reminders.start();
   const housekeeping = setInterval(() => {
     deps.sessionStore.purgeExpired();
   }, 10 * 60_000);
   housekeeping.unref();
   return async () => {
     clearInterval(housekeeping);
+    reminders.stop();
     await deps.outboxSender.stop();
   };
 }

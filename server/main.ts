@@ -8,6 +8,7 @@ import { MIGRATIONS_DIR } from './paths';
 import { buildDeps, type Deps, type DepsOptions } from './deps';
 import { createApp } from './app';
 import { attachRealtime } from './realtime/attach';
+import { queueSocketFeature } from './features/queue/queue.socket';
 import { createLogger } from './lib/logger';
 import { systemClock } from './lib/clock';
 import { startBackgroundJobs } from './jobs';
@@ -33,7 +34,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const deps = buildDeps(config, db, { clock: options.clock ?? systemClock, logger, mailTransport: options.mailTransport });
   const app = createApp(deps);
   const server = http.createServer(app);
-  const io = attachRealtime(server, deps);
+  // Each feature with client→server socket events registers them here (see server/realtime/attach.ts).
+  const io = attachRealtime(server, deps, [queueSocketFeature(deps.queue)]);
   const stopJobs = options.backgroundJobs === false ? async () => undefined : startBackgroundJobs(deps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -42,7 +42,9 @@ export class OutboxMailer implements Mailer {
   private render(file: string, data: Record<string, unknown>): string {
     // Synchronous on purpose: enqueue runs inside better-sqlite3 transactions, which must not await.
     const template = fs.readFileSync(path.join(VIEWS_DIR, 'emails', file), 'utf8');
-    return ejs.render(template, data, { filename: path.join(VIEWS_DIR, 'emails', file) });
+    // Plain-text parts must show "O'Brien & Zn" as typed, not as HTML entities; HTML parts stay escaped.
+    const escape = file.endsWith('.text.ejs') ? (value: unknown): string => (value == null ? '' : String(value)) : undefined;
+    return ejs.render(template, data, { filename: path.join(VIEWS_DIR, 'emails', file), ...(escape ? { escape } : {}) });
   }
 
   enqueue(request: MailRequest): number {

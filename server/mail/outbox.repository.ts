@@ -93,6 +93,7 @@ export class OutboxRepository {
   private readonly releaseStmt;
   private readonly countsStmt;
   private readonly requeueStmt;
+  private readonly listFilteredStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -113,6 +114,9 @@ export class OutboxRepository {
     this.releaseStmt = db.prepare("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
     this.countsStmt = db.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status');
     this.requeueStmt = db.prepare("UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'failed'");
+    this.listFilteredStmt = db.prepare(
+      `SELECT ${COLUMNS} FROM outbox WHERE (@status IS NULL OR status = @status) ORDER BY id DESC LIMIT @limit OFFSET @offset`,
+    );
   }
 
   insert(m: NewOutboxMessage): number {
@@ -145,6 +149,11 @@ export class OutboxRepository {
 
   list(limit: number, offset: number): OutboxMessage[] {
     return (this.listStmt.all(limit, offset) as RawOutbox[]).map(toMessage);
+  }
+
+  /** Newest first, optionally only one status (the admin page's filter). */
+  listByStatus(status: OutboxMessage['status'] | null, limit: number, offset: number): OutboxMessage[] {
+    return (this.listFilteredStmt.all({ status, limit, offset }) as RawOutbox[]).map(toMessage);
   }
 
   findById(id: number): OutboxMessage | null {

@@ -1,9 +1,11 @@
 import type http from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type DefaultEventsMap, type Socket } from 'socket.io';
 import type { NextFunction, Request, Response } from 'express';
+import type { SessionData } from 'express-session';
 import type { Deps } from '../deps';
 import type { CurrentUser } from '../http/auth';
 import { canAccessBranch } from '../http/auth';
+import { AppError } from '../http/errors';
 import type { Channel, Notifier } from './notifier';
 
 export interface SocketData {
@@ -11,12 +13,22 @@ export interface SocketData {
   sessionId: string | null;
   /** Public screens (queue display) join a read-only channel for one branch. */
   screenBranchId: number | null;
+  /** Timestamps (ms) of this socket's recent events, for the per-socket rate limit. */
+  recentEvents: number[];
 }
 
-export type AppSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+export type AppSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
 
-/** A feature's socket event handlers; each must check permissions itself (see `requireBranch`). */
+/** A feature's socket event handlers; register each with `onStaffEvent`, which checks the caller. */
 export type SocketFeature = (io: Server, socket: AppSocket, deps: Deps) => void;
+
+/** What every client→server event gets back through its acknowledgement callback. */
+export type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: 'forbidden' | 'not_found' | 'bad_request' | 'conflict' | 'rate_limited' | 'error' };
+
+/** How often connected staff sockets are checked against their session (idle timeout, sign-out elsewhere). */
+export const SESSION_SWEEP_MS = 30_000;
+const EVENT_LIMIT = 20;
+const EVENT_WINDOW_MS = 10_000;
 
 class SocketNotifier implements Notifier {
   constructor(private readonly io: Server) {}
@@ -28,12 +40,114 @@ class SocketNotifier implements Notifier {
   }
 }
 
+function readSession(deps: Deps, sid: string): Promise<SessionData | null> {
+  return new Promise((resolve) => deps.sessionStore.get(sid, (err, sess) => resolve(err ? null : (sess ?? null))));
+}
+
 /**
- * socket.io on the same HTTP server, sharing the one session middleware. Staff sockets need a valid signed-in
- * session; a public queue screen may connect without one but only joins its branch's `screen:` channel.
+ * The same rules as the HTTP session guard: a session counts only while it is neither idle too long nor
+ * older than the absolute lifetime, and its account is still active. Returns the user or null.
+ */
+function userOfSession(deps: Deps, session: Partial<SessionData> | null | undefined): CurrentUser | null {
+  if (!session?.userId) return null;
+  const now = deps.clock.now().getTime();
+  const idle = session.lastSeenAt !== undefined && now - session.lastSeenAt > deps.config.staffIdleMinutes * 60_000;
+  const tooOld = session.signedInAt !== undefined && now - session.signedInAt > deps.config.sessionAbsoluteHours * 3600_000;
+  return idle || tooOld ? null : deps.auth.currentUser(session.userId);
+}
+
+function sameAccess(a: CurrentUser, b: CurrentUser): boolean {
+  return a.role === b.role && a.branchIds.length === b.branchIds.length && a.branchIds.every((id) => b.branchIds.includes(id));
+}
+
+/**
+ * Disconnects staff sockets whose session ended without an HTTP request noticing (idle timeout, expiry,
+ * deleted by sign-out elsewhere, account disabled) or whose rights changed, so rooms joined at connect
+ * time never outlive the rights that allowed them. A changed client simply reconnects with its new rights.
+ */
+export async function sweepSessions(io: Server, deps: Deps): Promise<number> {
+  let dropped = 0;
+  for (const raw of io.of('/').sockets.values()) {
+    const socket = raw as AppSocket;
+    const { sessionId, user } = socket.data;
+    if (!sessionId || !user) continue;
+    const current = userOfSession(deps, await readSession(deps, sessionId));
+    if (!current || current.id !== user.id || !sameAccess(current, user)) {
+      socket.disconnect(true);
+      dropped++;
+    }
+  }
+  return dropped;
+}
+
+function ackFor(err: unknown): Ack {
+  if (err instanceof AppError) {
+    const error = err.status === 403 ? 'forbidden' : err.status === 404 ? 'not_found' : err.status === 409 ? 'conflict' : 'bad_request';
+    return { ok: false, error };
+  }
+  return { ok: false, error: 'error' };
+}
+
+/**
+ * Registers a client→server event for signed-in staff. Every call is checked here before the handler runs:
+ * public screens may not send anything, the session must still be valid (re-read, not trusted from connect
+ * time), the payload must be an object, and a socket may send at most EVENT_LIMIT events per window. The
+ * handler does the feature's own permission check (e.g. branch access) and returns the acknowledgement.
+ */
+export function onStaffEvent(
+  socket: AppSocket,
+  deps: Deps,
+  event: string,
+  handler: (user: CurrentUser, payload: Record<string, unknown>) => Ack | Promise<Ack>,
+): void {
+  socket.on(event, async (payload: unknown, ack?: unknown) => {
+    const reply = typeof ack === 'function' ? (ack as (a: Ack) => void) : () => undefined;
+    const now = Date.now();
+    const recent = socket.data.recentEvents.filter((t) => now - t < EVENT_WINDOW_MS);
+    recent.push(now);
+    socket.data.recentEvents = recent;
+    if (recent.length > EVENT_LIMIT) return reply({ ok: false, error: 'rate_limited' });
+    const { sessionId } = socket.data;
+    const user = sessionId ? userOfSession(deps, await readSession(deps, sessionId)) : null;
+    if (!user || user.id !== socket.data.user?.id) {
+      reply({ ok: false, error: 'forbidden' });
+      if (sessionId) socket.disconnect(true);
+      return;
+    }
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return reply({ ok: false, error: 'bad_request' });
+    try {
+      reply(await handler(user, payload as Record<string, unknown>));
+    } catch (err) {
+      if (!(err instanceof AppError)) deps.logger.error({ err, event }, 'socket event failed');
+      reply(ackFor(err));
+    }
+  });
+}
+
+/** A same-origin check for the handshake: a page on another site must not open a socket with our cookie. */
+function sameOrigin(req: http.IncomingMessage, baseUrl: string): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true; // Not a browser (tests, benchmarks); the session cookie still has to be valid.
+  try {
+    const host = new URL(origin).host;
+    return host === req.headers.host || host === new URL(baseUrl).host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * socket.io on the same HTTP server, sharing the one session middleware. Staff sockets need a valid
+ * signed-in session; a public queue screen connects without one (auth `{ screen: "<branchId>" }`), joins
+ * only its branch's `screen:` channel, which never carries personal data, and may not send events.
  */
 export function attachRealtime(server: http.Server, deps: Deps, features: SocketFeature[] = []): Server {
-  const io = new Server(server, { serveClient: true, cors: { origin: false }, maxHttpBufferSize: 16_384 });
+  const io = new Server(server, {
+    serveClient: true,
+    cors: { origin: false },
+    maxHttpBufferSize: 16_384,
+    allowRequest: (req, cb) => cb(null, sameOrigin(req, deps.config.baseUrl)),
+  });
   io.engine.use((req: Request, res: Response, next: NextFunction) => deps.sessionMiddleware(req, res, next));
 
   io.use((socket, next) => {
@@ -43,20 +157,20 @@ export function attachRealtime(server: http.Server, deps: Deps, features: Socket
     data.user = null;
     data.sessionId = null;
     data.screenBranchId = null;
-    const session = req.session;
-    if (session?.userId) {
-      const now = deps.clock.now().getTime();
-      const idle = session.lastSeenAt !== undefined && now - session.lastSeenAt > deps.config.staffIdleMinutes * 60_000;
-      const user = idle ? null : deps.auth.currentUser(session.userId);
-      if (user) {
-        data.user = user;
-        data.sessionId = req.sessionID;
+    data.recentEvents = [];
+    // A screen asks for the screen channel explicitly, even in a browser that also holds a staff session.
+    if (auth?.screen !== undefined) {
+      const screen = typeof auth.screen === 'string' && /^[1-9]\d{0,9}$/.test(auth.screen) ? Number(auth.screen) : null;
+      if (screen !== null && deps.branches.find(screen)) {
+        data.screenBranchId = screen;
         return next();
       }
+      return next(new Error('unknown screen'));
     }
-    const screen = typeof auth?.screen === 'string' && /^[1-9]\d{0,9}$/.test(auth.screen) ? Number(auth.screen) : null;
-    if (screen !== null && deps.branches.find(screen)) {
-      data.screenBranchId = screen;
+    const user = userOfSession(deps, req.session);
+    if (user) {
+      data.user = user;
+      data.sessionId = req.sessionID;
       return next();
     }
     next(new Error('unauthorized'));
@@ -75,6 +189,10 @@ export function attachRealtime(server: http.Server, deps: Deps, features: Socket
     }
     for (const feature of features) feature(io, socket, deps);
   });
+
+  const sweep = setInterval(() => void sweepSessions(io, deps), SESSION_SWEEP_MS);
+  sweep.unref();
+  server.once('close', () => clearInterval(sweep));
 
   deps.notifier.attach(new SocketNotifier(io));
   return io;

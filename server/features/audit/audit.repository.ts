@@ -64,12 +64,25 @@ export interface AuditFilter {
 
 export class AuditRepository {
   private readonly insertStmt;
+  private readonly findStmt;
+  private readonly actionsStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO audit_log (at, actor_user_id, actor_label, action, subject_type, subject_id, branch_id, ip, details)
        VALUES (@at, @actorUserId, @actorLabel, @action, @subjectType, @subjectId, @branchId, @ip, @details)`,
     );
+    // One shape for every filter combination: absent filters are NULL and switch their condition off.
+    this.findStmt = db.prepare(
+      `SELECT id, at, actor_user_id, actor_label, action, subject_type, subject_id, branch_id, ip, details
+       FROM audit_log
+       WHERE (@action IS NULL OR action = @action)
+         AND (@actor IS NULL OR actor_user_id = @actor)
+         AND (@from IS NULL OR at >= @from)
+         AND (@to IS NULL OR at < @to)
+       ORDER BY id DESC LIMIT @limit OFFSET @offset`,
+    );
+    this.actionsStmt = db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').pluck();
   }
 
   insert(e: NewAuditEntry): void {
@@ -88,28 +101,18 @@ export class AuditRepository {
 
   /** Filtered, newest first. Filters are optional; the SQL stays one prepared shape per call. */
   find(filter: AuditFilter): AuditEntry[] {
-    const rows = this.db
-      .prepare(
-        `SELECT id, at, actor_user_id, actor_label, action, subject_type, subject_id, branch_id, ip, details
-         FROM audit_log
-         WHERE (@action IS NULL OR action = @action)
-           AND (@actor IS NULL OR actor_user_id = @actor)
-           AND (@from IS NULL OR at >= @from)
-           AND (@to IS NULL OR at < @to)
-         ORDER BY id DESC LIMIT @limit OFFSET @offset`,
-      )
-      .all({
-        action: filter.action ?? null,
-        actor: filter.actorUserId ?? null,
-        from: filter.from ?? null,
-        to: filter.to ?? null,
-        limit: filter.limit,
-        offset: filter.offset,
-      }) as RawAudit[];
+    const rows = this.findStmt.all({
+      action: filter.action ?? null,
+      actor: filter.actorUserId ?? null,
+      from: filter.from ?? null,
+      to: filter.to ?? null,
+      limit: filter.limit,
+      offset: filter.offset,
+    }) as RawAudit[];
     return rows.map(toEntry);
   }
 
   distinctActions(): string[] {
-    return this.db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').pluck().all() as string[];
+    return this.actionsStmt.all() as string[];
   }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock';
 import type { AuditFilter, AuditEntry, AuditRepository } from './audit.repository';
-
+import { addDays, zonedInstant, type LocalDate } from '../../lib/time';
 import type { Actor } from '../../lib/actor';
 
 export type { Actor };
@@ -11,6 +11,26 @@ export interface AuditEvent {
   subjectId?: string | number;
   branchId?: number | null;
   details?: Record<string, unknown>;
+}
+
+/** A page of the audit log as an admin asks for it: local dates, inclusive on both ends. */
+export interface AuditQuery {
+  action?: string;
+  fromDate?: LocalDate;
+  toDate?: LocalDate;
+  page: number;
+  pageSize: number;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  page: number;
+  hasNext: boolean;
+}
+
+/** Start of a local day as a stored instant. Midnight always exists in Amsterdam (clocks change at 02:00/03:00). */
+function startOfLocalDay(date: LocalDate): string {
+  return (zonedInstant(date, '00:00') as Date).toISOString();
 }
 
 export class AuditService {
@@ -36,6 +56,18 @@ export class AuditService {
 
   find(filter: AuditFilter): AuditEntry[] {
     return this.repo.find(filter);
+  }
+
+  /** Newest first; one extra row is read to know whether a next page exists, so no count query is needed. */
+  search(query: AuditQuery): AuditPage {
+    const rows = this.repo.find({
+      action: query.action || undefined,
+      from: query.fromDate ? startOfLocalDay(query.fromDate) : undefined,
+      to: query.toDate ? startOfLocalDay(addDays(query.toDate, 1)) : undefined,
+      limit: query.pageSize + 1,
+      offset: (query.page - 1) * query.pageSize,
+    });
+    return { entries: rows.slice(0, query.pageSize), page: query.page, hasNext: rows.length > query.pageSize };
   }
 
   actions(): string[] {

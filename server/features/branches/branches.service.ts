@@ -31,6 +31,10 @@ export class BranchesService {
     return this.repo.findById(id);
   }
 
+  findByName(name: string): Branch | null {
+    return this.repo.findByName(name);
+  }
+
   listAll(): Branch[] {
     return this.repo.listAll();
   }
@@ -92,6 +96,20 @@ export class BranchesService {
         (Object.keys(input) as (keyof BranchInput)[]).filter((k) => before[k] !== input[k]).map((k) => [k, { from: before[k], to: input[k] }]),
       );
       this.audit.record(actor, { action: 'branch.updated', subjectType: 'branch', subjectId: id, branchId: id, details: changed });
+    });
+  }
+
+  /** Only the booking settings, which coordinators may change for their own branches. */
+  updateBookingSettings(actor: Actor, id: number, settings: Pick<BranchInput, 'slotMinutes' | 'desks' | 'horizonDays' | 'minNoticeMinutes'>): void {
+    const now = this.clock.now().toISOString();
+    this.repo.transaction(() => {
+      const before = this.get(id);
+      const { id: _id, retiredAt: _retired, ...current } = before;
+      this.repo.update(id, { ...current, ...settings }, now);
+      const changed = Object.fromEntries(
+        (Object.keys(settings) as (keyof typeof settings)[]).filter((k) => before[k] !== settings[k]).map((k) => [k, { from: before[k], to: settings[k] }]),
+      );
+      this.audit.record(actor, { action: 'branch.settings_changed', subjectType: 'branch', subjectId: id, branchId: id, details: changed });
     });
   }
 

@@ -1,10 +1,65 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Deps } from '../../deps';
-import { requireRole } from '../../http/auth';
+import { parseId, requireRole } from '../../http/auth';
+import { NotFoundError } from '../../http/errors';
+import { actorOf, flash, redirectAfterPost } from '../../http/locals';
+import { methodNotAllowed } from '../../http/routes';
+import { keepValues, parseForm } from '../../http/validation';
+import { OUTBOX_STATUSES, OutboxService, type OutboxStatus } from './outbox.service';
 
-// Placeholder until the admin pages land (issue 2, item 7-9).
-export function outboxRouter(_deps: Deps): Router {
+const PAGE_SIZE = 50;
+const FILTER_FIELDS = ['status', 'page'] as const;
+
+const filterSchema = z.object({
+  status: z.union([z.literal(''), z.enum(OUTBOX_STATUSES as [OutboxStatus, ...OutboxStatus[]])], { message: 'validation.choose' }),
+  page: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || /^[1-9]\d{0,5}$/.test(v), 'validation.number')
+    .transform((v) => (v === '' ? 1 : Number(v))),
+});
+
+/** /admin/outbox: the mail outbox, for admins. */
+export function outboxRouter(deps: Deps): Router {
   const router = Router();
+  const outbox = new OutboxService(deps.outbox, deps.audit, deps.clock, deps.outboxSender.kick);
   router.use(requireRole('admin'));
+
+  router
+    .route('/')
+    .get((req, res) => {
+      const form = parseForm(filterSchema, req.query, FILTER_FIELDS);
+      const title = res.locals.t('outbox.index.title');
+      const counts = outbox.counts();
+      if (!form.ok) {
+        return res.status(400).render('outbox/index', { title, counts, statuses: OUTBOX_STATUSES, values: form.values, errors: form.errors, result: null });
+      }
+      const result = outbox.list(form.data.status || null, form.data.page, PAGE_SIZE);
+      res.render('outbox/index', { title, counts, statuses: OUTBOX_STATUSES, values: keepValues(req.query, FILTER_FIELDS), errors: [], result });
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/:id')
+    .get((req, res) => {
+      const id = parseId(req.params.id);
+      if (id === null) throw new NotFoundError();
+      const message = outbox.view(actorOf(req), id);
+      res.render('outbox/show', { title: res.locals.t('outbox.show.title', { id: message.id }), message });
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/:id/retry')
+    .post((req, res) => {
+      const id = parseId(req.params.id);
+      if (id === null) throw new NotFoundError();
+      outbox.retry(actorOf(req), id);
+      flash(req, 'success', 'outbox.retry.done');
+      redirectAfterPost(res, `/admin/outbox/${id}`);
+    })
+    .all(methodNotAllowed);
+
   return router;
 }

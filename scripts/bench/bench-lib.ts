@@ -1,0 +1,159 @@
+/**
+ * Shared helpers for the benchmark scripts: a throw-away data folder with the demo data, the server
+ * started in-process or as a child process, and raw HTTP requests that count the bytes on the wire.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { runSeedDemo } from '../seed-demo';
+import { ROOT_DIR } from '../../server/paths';
+
+export const BENCH_SECRET = 'bench-secret-bench-secret-bench-secret-42';
+
+export function tempDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dichterbij-bench-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Seeds the demo data (branches with hours, the four demo accounts, features' demo data) into a new database. */
+export async function seededDatabase(): Promise<string> {
+  const databasePath = path.join(tempDataDir(), 'bench.sqlite');
+  const silent = { log: (): void => undefined, error: (msg: string): void => console.error(msg) };
+  const code = await runSeedDemo({ NODE_ENV: 'development', DATABASE_PATH: databasePath, SESSION_SECRET: BENCH_SECRET, LOG_LEVEL: 'warn' }, silent);
+  if (code !== 0) throw new Error('seeding the demo data failed');
+  return databasePath;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The production environment for a compiled server on 127.0.0.1. */
+export function productionEnv(databasePath: string, port: number): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_PATH: databasePath,
+    BASE_URL: `http://127.0.0.1:${port}`,
+    SESSION_SECRET: BENCH_SECRET,
+    MAIL_FROM: 'Dichterbij Bench <bench@localhost>',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+export interface ChildServer {
+  url: string;
+  child: ChildProcess;
+  /** Milliseconds from spawn until /healthz answered. */
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts dist/server/main.js (run `npm run build` first) and waits for /healthz. */
+export async function startCompiledServer(env: Record<string, string>): Promise<ChildServer> {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [path.join(ROOT_DIR, 'dist', 'server', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${env.PORT}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await request(`${url}/healthz`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 600) throw new Error('server did not start within 30 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { url, child, startupMs, stop };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The body exactly as it crossed the wire (still compressed). */
+  body: Buffer;
+  /** Status line + header bytes, approximately as sent. */
+  headerBytes: number;
+}
+
+/** One GET or POST without automatic decompression, so we can count the transferred bytes. */
+export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const raw = res.rawHeaders;
+        let headerBytes = `HTTP/1.1 ${res.statusCode} ${res.statusMessage}\r\n`.length + 2;
+        for (let i = 0; i < raw.length; i += 2) headerBytes += Buffer.byteLength(`${raw[i]}: ${raw[i + 1]}\r\n`);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), headerBytes });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.setTimeout(15_000, () => req.destroy(new Error(`timeout: ${url}`)));
+    if (options.body) req.write(options.body);
+    req.end();
+  });
+}
+
+/** Keeps cookies between requests, like a browser would for one person. */
+export class Session {
+  private readonly cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  cookieHeader(): Record<string, string> {
+    return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
+  }
+
+  async fetch(pathname: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+    const res = await request(this.base + pathname, { ...options, headers: { ...this.cookieHeader(), ...options.headers } });
+    for (const line of res.headers['set-cookie'] ?? []) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return res;
+  }
+
+  /** Signs in through the real form (with its CSRF token). */
+  async signIn(email: string, password: string): Promise<void> {
+    const page = await this.fetch('/login');
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body.toString('utf8'))?.[1];
+    if (!token) throw new Error('no CSRF token on /login');
+    const body = new URLSearchParams({ _csrf: token, email, password }).toString();
+    const res = await this.fetch('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    if (res.status !== 303) throw new Error(`sign-in as ${email} failed with ${res.status}`);
+  }
+}
+
+/** Prints rows as an aligned text table. */
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;

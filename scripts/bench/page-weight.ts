@@ -1,0 +1,191 @@
+/**
+ * npm run bench:weight — SPEC §6 page weight: every byte a first view transfers (HTML and every stylesheet,
+ * script, image and icon it loads), compressed as a browser would get it (Accept-Encoding: br, gzip).
+ * Public pages: 14 KB (the first TCP round trip); staff pages: 30 KB, not counting the /socket.io/ client.
+ * Prints one table row per page and exits 1 if any page is over its budget.
+ *
+ * Add pages to PUBLIC_PAGES / STAFF_PAGES; pages that answer 404 (a feature not built yet) are skipped with a note.
+ */
+import { DEMO_PASSWORD } from '../../server/features/demo/demo.seed';
+import { freePort, kb, printTable, productionEnv, seededDatabase, Session, startCompiledServer, tempDataDir, type RawResponse } from './bench-lib';
+import path from 'node:path';
+
+const PUBLIC_BUDGET = 14 * 1024;
+const STAFF_BUDGET = 30 * 1024;
+const ACCEPT_ENCODING = 'br, gzip';
+
+interface PageSpec {
+  path: string;
+  /** Demo account to sign in as; none for public pages. */
+  as?: string;
+  /** Run against an empty database (first-run /setup). */
+  emptyDb?: boolean;
+}
+
+const PUBLIC_PAGES: PageSpec[] = [
+  { path: '/' },
+  { path: '/login' },
+  { path: '/setup', emptyDb: true },
+  { path: '/book' },
+  { path: '/check-in' },
+  { path: '/queue/1' },
+  { path: '/survey' },
+  { path: '/intake' },
+];
+
+const STAFF_PAGES: PageSpec[] = [
+  { path: '/desk', as: 'volunteer@demo.test' },
+  { path: '/desk', as: 'coordinator@demo.test' },
+  { path: '/account/password', as: 'volunteer@demo.test' },
+  { path: '/escalations', as: 'expert@demo.test' },
+  { path: '/admin', as: 'admin@demo.test' },
+  { path: '/admin/users', as: 'admin@demo.test' },
+  { path: '/admin/branches', as: 'admin@demo.test' },
+  { path: '/admin/audit', as: 'admin@demo.test' },
+  { path: '/admin/outbox', as: 'admin@demo.test' },
+  { path: '/admin/categories', as: 'admin@demo.test' },
+  { path: '/admin/partners', as: 'admin@demo.test' },
+];
+
+/** URLs of everything a browser loads for this HTML on first view: stylesheets, scripts, images, icons. */
+export function subresources(html: string): string[] {
+  const urls = new Set<string>();
+  for (const m of html.matchAll(/<link\b[^>]*>/gi)) {
+    const tag = m[0];
+    if (/\brel="(?:stylesheet|icon|shortcut icon|preload|modulepreload)"/i.test(tag)) {
+      const href = /\bhref="([^"]+)"/i.exec(tag)?.[1];
+      if (href) urls.add(href);
+    }
+  }
+  for (const m of html.matchAll(/<(?:script|img|source)\b[^>]*\bsrc="([^"]+)"/gi)) urls.add(m[1]);
+  return [...urls].map((u) => u.replace(/&amp;/g, '&'));
+}
+
+interface Measured {
+  page: string;
+  as: string;
+  status: number;
+  html: number;
+  css: number;
+  js: number;
+  other: number;
+  socketIo: number;
+  headers: number;
+  files: number;
+}
+
+const kindOf = (url: string, res: RawResponse): 'css' | 'js' | 'other' => {
+  const type = String(res.headers['content-type'] ?? '');
+  if (type.includes('css') || url.endsWith('.css')) return 'css';
+  if (type.includes('javascript') || url.endsWith('.js')) return 'js';
+  return 'other';
+};
+
+async function measure(session: Session, spec: PageSpec): Promise<Measured | { page: string; note: string }> {
+  const page = await session.fetch(spec.path, { headers: { 'accept-encoding': ACCEPT_ENCODING } });
+  const label = spec.path;
+  if (page.status === 404) return { page: label, note: 'skipped: 404 (not built yet)' };
+  if (page.status >= 300 && page.status < 400) return { page: label, note: `skipped: redirects (${page.status}) to ${String(page.headers.location)}` };
+  if (page.status !== 200) throw new Error(`${spec.path}${spec.as ? ` as ${spec.as}` : ''} answered ${page.status}`);
+  const m: Measured = { page: label, as: spec.as?.split('@')[0] ?? 'public', status: page.status, html: page.body.length, css: 0, js: 0, other: 0, socketIo: 0, headers: page.headerBytes, files: 1 };
+  const html = decode(page);
+  for (const url of subresources(html)) {
+    const res = await session.fetch(url, { headers: { 'accept-encoding': ACCEPT_ENCODING } });
+    if (res.status !== 200) throw new Error(`${spec.path} loads ${url}, which answered ${res.status}`);
+    m.files++;
+    m.headers += res.headerBytes;
+    if (url.startsWith('/socket.io/')) {
+      m.socketIo += res.body.length;
+      continue;
+    }
+    m[kindOf(url, res)] += res.body.length;
+  }
+  return m;
+}
+
+function decode(res: RawResponse): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const zlib = require('node:zlib') as typeof import('node:zlib');
+  const enc = res.headers['content-encoding'];
+  if (enc === 'br') return zlib.brotliDecompressSync(res.body).toString('utf8');
+  if (enc === 'gzip') return zlib.gunzipSync(res.body).toString('utf8');
+  return res.body.toString('utf8');
+}
+
+async function main(): Promise<void> {
+  const seeded = await seededDatabase();
+  const emptyDb = path.join(tempDataDir(), 'empty.sqlite');
+  const servers = {
+    seeded: await startCompiledServer(productionEnv(seeded, await freePort())),
+    empty: await startCompiledServer(productionEnv(emptyDb, await freePort())),
+  };
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  let over = 0;
+  try {
+    const sessions = new Map<string, Session>();
+    const sessionFor = async (spec: PageSpec): Promise<Session> => {
+      const server = spec.emptyDb ? servers.empty : servers.seeded;
+      if (!spec.as) return new Session(server.url);
+      let s = sessions.get(spec.as);
+      if (!s) {
+        s = new Session(server.url);
+        await s.signIn(spec.as, DEMO_PASSWORD);
+        sessions.set(spec.as, s);
+      }
+      return s;
+    };
+    for (const [kind, pages, budget] of [
+      ['public', PUBLIC_PAGES, PUBLIC_BUDGET],
+      ['staff', STAFF_PAGES, STAFF_BUDGET],
+    ] as const) {
+      for (const spec of pages) {
+        let result: Awaited<ReturnType<typeof measure>>;
+        try {
+          result = await measure(await sessionFor(spec), spec);
+        } catch (err) {
+          over++;
+          notes.push(`${kind} ${spec.path}: ERROR ${(err as Error).message}`);
+          continue;
+        }
+        if ('note' in result) {
+          notes.push(`${kind} ${result.page}${spec.as ? ` (${spec.as})` : ''}: ${result.note}`);
+          continue;
+        }
+        const total = result.html + result.css + result.js + result.other;
+        const ok = total <= budget;
+        if (!ok) over++;
+        rows.push([
+          `${result.page}${spec.emptyDb ? ' (empty db)' : ''}`,
+          result.as,
+          kb(result.html),
+          kb(result.css),
+          kb(result.js),
+          kb(result.other),
+          String(result.files),
+          kb(total),
+          kb(budget),
+          ok ? 'ok' : 'OVER',
+          kb(total + result.headers),
+          result.socketIo ? kb(result.socketIo) : '-',
+        ]);
+      }
+    }
+  } finally {
+    await servers.seeded.stop();
+    await servers.empty.stop();
+  }
+  console.log(`Page weight, first view, compressed (Accept-Encoding: ${ACCEPT_ENCODING}); budgets from SPEC §6.`);
+  console.log('"total" = HTML + CSS + JS + images/icons bodies as transferred; "+headers" adds the HTTP response headers.\n');
+  printTable(['page', 'as', 'html', 'css', 'js', 'img/icon', 'files', 'total', 'budget', '', '+headers', 'socket.io'], rows);
+  if (notes.length) console.log(`\n${notes.join('\n')}`);
+  console.log(over === 0 ? '\nAll measured pages are within budget.' : `\n${over} page(s) over budget or failing.`);
+  process.exitCode = over === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

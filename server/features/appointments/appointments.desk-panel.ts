@@ -1,0 +1,14 @@
+import type { DeskPanel } from '../desk/desk.panels';
+import type { Clock } from '../../lib/clock';
+import { localDate } from '../../lib/time';
+import type { AppointmentsService } from './appointments.service';
+
+/** Today's appointments at the desk's branch, with their status and quick status buttons. */
+export function appointmentsDeskPanel(appointments: AppointmentsService, clock: Clock): DeskPanel {
+  return {
+    id: 'appointments-today',
+    view: 'appointments/_desk-panel',
+    order: 10,
+    load: (_user, branch) => ({ list: appointments.listDay(branch.id, localDate(clock.now())).filter((a) => a.status !== 'cancelled') }),
+  };
+}

@@ -1,0 +1,362 @@
+import type { Db } from '../../db/open';
+
+export type AppointmentStatus = 'booked' | 'arrived' | 'in_progress' | 'done' | 'no_show' | 'cancelled';
+export type AppointmentChannel = 'online' | 'phone' | 'desk';
+export const ACTIVE_STATUSES: readonly AppointmentStatus[] = ['booked', 'arrived', 'in_progress', 'done'];
+
+export interface Needs {
+  interpreter?: boolean;
+  wheelchair?: boolean;
+  hearingLoop?: boolean;
+  /** Another language the citizen prefers to be helped in (free text, short). */
+  otherLanguage?: string;
+}
+
+export interface Appointment {
+  id: number;
+  branchId: number;
+  startsAt: string;
+  endsAt: string;
+  localDate: string;
+  localTime: string;
+  topicKey: string;
+  code: string;
+  status: AppointmentStatus;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  needs: Needs;
+  language: string;
+  channel: AppointmentChannel;
+  bookedByUserId: number | null;
+  capacityOverride: boolean;
+  icsSequence: number;
+  reminderSentAt: string | null;
+  cancelReason: string | null;
+  cancelledAt: string | null;
+  cancelledBy: number | null;
+  arrivedAt: string | null;
+  arrivedBy: number | null;
+  inProgressAt: string | null;
+  doneAt: string | null;
+  doneBy: number | null;
+  noShowAt: string | null;
+  noShowBy: number | null;
+  personalDataPurgedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface RawAppointment {
+  id: number;
+  branch_id: number;
+  starts_at: string;
+  ends_at: string;
+  local_date: string;
+  local_time: string;
+  topic_key: string;
+  code: string;
+  status: AppointmentStatus;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  needs: string;
+  language: string;
+  channel: AppointmentChannel;
+  booked_by_user_id: number | null;
+  capacity_override: number;
+  ics_sequence: number;
+  reminder_sent_at: string | null;
+  cancel_reason: string | null;
+  cancelled_at: string | null;
+  cancelled_by: number | null;
+  arrived_at: string | null;
+  arrived_by: number | null;
+  in_progress_at: string | null;
+  done_at: string | null;
+  done_by: number | null;
+  no_show_at: string | null;
+  no_show_by: number | null;
+  personal_data_purged_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = `id, branch_id, starts_at, ends_at, local_date, local_time, topic_key, code, status, name, email, phone, needs,
+  language, channel, booked_by_user_id, capacity_override, ics_sequence, reminder_sent_at, cancel_reason, cancelled_at,
+  cancelled_by, arrived_at, arrived_by, in_progress_at, done_at, done_by, no_show_at, no_show_by, personal_data_purged_at,
+  created_at, updated_at`;
+
+function toAppointment(r: RawAppointment): Appointment {
+  return {
+    id: r.id,
+    branchId: r.branch_id,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    localDate: r.local_date,
+    localTime: r.local_time,
+    topicKey: r.topic_key,
+    code: r.code,
+    status: r.status,
+    name: r.name,
+    email: r.email,
+    phone: r.phone,
+    needs: JSON.parse(r.needs) as Needs,
+    language: r.language,
+    channel: r.channel,
+    bookedByUserId: r.booked_by_user_id,
+    capacityOverride: r.capacity_override === 1,
+    icsSequence: r.ics_sequence,
+    reminderSentAt: r.reminder_sent_at,
+    cancelReason: r.cancel_reason,
+    cancelledAt: r.cancelled_at,
+    cancelledBy: r.cancelled_by,
+    arrivedAt: r.arrived_at,
+    arrivedBy: r.arrived_by,
+    inProgressAt: r.in_progress_at,
+    doneAt: r.done_at,
+    doneBy: r.done_by,
+    noShowAt: r.no_show_at,
+    noShowBy: r.no_show_by,
+    personalDataPurgedAt: r.personal_data_purged_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export interface NewAppointment {
+  branchId: number;
+  startsAt: string;
+  endsAt: string;
+  localDate: string;
+  localTime: string;
+  topicKey: string;
+  code: string;
+  tokenHash: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  needs: Needs;
+  language: string;
+  channel: AppointmentChannel;
+  bookedByUserId: number | null;
+  capacityOverride: boolean;
+  idempotencyKey: string | null;
+  now: string;
+}
+
+export interface SlotMove {
+  id: number;
+  startsAt: string;
+  endsAt: string;
+  localDate: string;
+  localTime: string;
+  now: string;
+}
+
+/** Thrown when the capacity trigger refuses a row: the time is full. */
+export class CapacityExceededError extends Error {
+  constructor() {
+    super('capacity');
+  }
+}
+
+function isCapacityError(err: unknown): boolean {
+  return err instanceof Error && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_TRIGGER' && err.message === 'capacity';
+}
+
+/** Runs a statement and turns the trigger's RAISE(ABORT, 'capacity') into a typed error. */
+function guardCapacity<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (isCapacityError(err)) throw new CapacityExceededError();
+    throw err;
+  }
+}
+
+/** Is this a unique-constraint failure on the given column (e.g. a code collision)? */
+export function isUniqueViolation(err: unknown, column: string): boolean {
+  return (
+    err instanceof Error &&
+    (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    err.message.includes(`appointments.${column}`)
+  );
+}
+
+export class AppointmentsRepository {
+  private readonly insertStmt;
+  private readonly byIdStmt;
+  private readonly byCodeStmt;
+  private readonly byTokenStmt;
+  private readonly byIdempotencyStmt;
+  private readonly slotCountsStmt;
+  private readonly dayListStmt;
+  private readonly rangeListStmt;
+  private readonly arrivedStmt;
+  private readonly inProgressStmt;
+  private readonly doneStmt;
+  private readonly noShowStmt;
+  private readonly cancelStmt;
+  private readonly moveStmt;
+  private readonly dueRemindersStmt;
+  private readonly claimReminderStmt;
+  private readonly countsStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO appointments (branch_id, starts_at, ends_at, local_date, local_time, topic_key, code, token_hash, status, name, email,
+         phone, needs, language, channel, booked_by_user_id, capacity_override, ics_sequence, idempotency_key, created_at, updated_at)
+       VALUES (@branchId, @startsAt, @endsAt, @localDate, @localTime, @topicKey, @code, @tokenHash, 'booked', @name, @email,
+         @phone, @needs, @language, @channel, @bookedByUserId, @capacityOverride, 0, @idempotencyKey, @now, @now)`,
+    );
+    this.byIdStmt = db.prepare(`SELECT ${COLUMNS} FROM appointments WHERE id = ?`);
+    this.byCodeStmt = db.prepare(`SELECT ${COLUMNS} FROM appointments WHERE code = ?`);
+    this.byTokenStmt = db.prepare(`SELECT ${COLUMNS} FROM appointments WHERE token_hash = ?`);
+    this.byIdempotencyStmt = db.prepare(`SELECT ${COLUMNS} FROM appointments WHERE idempotency_key = ?`);
+    this.slotCountsStmt = db.prepare(
+      `SELECT starts_at, count(*) AS n FROM appointments
+       WHERE branch_id = @branchId AND starts_at >= @from AND starts_at < @to AND status NOT IN ('cancelled', 'no_show')
+       GROUP BY starts_at`,
+    );
+    this.dayListStmt = db.prepare(
+      `SELECT ${COLUMNS} FROM appointments WHERE branch_id = @branchId AND local_date = @date ORDER BY starts_at, id`,
+    );
+    this.rangeListStmt = db.prepare(
+      `SELECT ${COLUMNS} FROM appointments
+       WHERE branch_id = @branchId AND local_date >= @from AND local_date <= @to ORDER BY starts_at, id`,
+    );
+    // Status changes are compare-and-set on the allowed previous states, so two desks clicking at once
+    // cannot both win, and the service learns whether its change happened.
+    this.arrivedStmt = db.prepare(
+      `UPDATE appointments SET status = 'arrived', arrived_at = @now, arrived_by = @userId, updated_at = @now
+       WHERE id = @id AND status = 'booked'`,
+    );
+    this.inProgressStmt = db.prepare(
+      `UPDATE appointments SET status = 'in_progress', in_progress_at = @now, updated_at = @now
+       WHERE id = @id AND status IN ('booked', 'arrived')`,
+    );
+    this.doneStmt = db.prepare(
+      `UPDATE appointments SET status = 'done', done_at = @now, done_by = @userId, updated_at = @now
+       WHERE id = @id AND status IN ('booked', 'arrived', 'in_progress')`,
+    );
+    this.noShowStmt = db.prepare(
+      `UPDATE appointments SET status = 'no_show', no_show_at = @now, no_show_by = @userId, updated_at = @now
+       WHERE id = @id AND status = 'booked'`,
+    );
+    this.cancelStmt = db.prepare(
+      `UPDATE appointments SET status = 'cancelled', cancelled_at = @now, cancelled_by = @userId, cancel_reason = @reason,
+         ics_sequence = ics_sequence + 1, updated_at = @now
+       WHERE id = @id AND status = 'booked'`,
+    );
+    // A new time means a new reminder: reminder_sent_at goes back to NULL.
+    this.moveStmt = db.prepare(
+      `UPDATE appointments SET starts_at = @startsAt, ends_at = @endsAt, local_date = @localDate, local_time = @localTime,
+         ics_sequence = ics_sequence + 1, reminder_sent_at = NULL, updated_at = @now
+       WHERE id = @id AND status = 'booked'`,
+    );
+    this.dueRemindersStmt = db.prepare(
+      `SELECT ${COLUMNS} FROM appointments
+       WHERE reminder_sent_at IS NULL AND status = 'booked' AND email IS NOT NULL AND starts_at > @from AND starts_at <= @to
+       ORDER BY starts_at, id LIMIT @limit`,
+    );
+    this.claimReminderStmt = db.prepare(
+      `UPDATE appointments SET reminder_sent_at = @now WHERE id = @id AND reminder_sent_at IS NULL AND status = 'booked'`,
+    );
+    this.countsStmt = db.prepare(
+      `SELECT status, count(*) AS n FROM appointments WHERE branch_id = @branchId AND local_date = @date GROUP BY status`,
+    );
+  }
+
+  /** Inserts a booking; throws CapacityExceededError when the slot is full. */
+  insert(a: NewAppointment): number {
+    const params = { ...a, needs: JSON.stringify(a.needs), capacityOverride: a.capacityOverride ? 1 : 0 };
+    return guardCapacity(() => Number(this.insertStmt.run(params).lastInsertRowid));
+  }
+
+  findById(id: number): Appointment | null {
+    const r = this.byIdStmt.get(id) as RawAppointment | undefined;
+    return r ? toAppointment(r) : null;
+  }
+
+  findByCode(code: string): Appointment | null {
+    const r = this.byCodeStmt.get(code) as RawAppointment | undefined;
+    return r ? toAppointment(r) : null;
+  }
+
+  findByTokenHash(tokenHash: string): Appointment | null {
+    const r = this.byTokenStmt.get(tokenHash) as RawAppointment | undefined;
+    return r ? toAppointment(r) : null;
+  }
+
+  findByIdempotencyKey(key: string): Appointment | null {
+    const r = this.byIdempotencyStmt.get(key) as RawAppointment | undefined;
+    return r ? toAppointment(r) : null;
+  }
+
+  /** Active bookings per start instant in [from, to), for availability. */
+  slotCounts(branchId: number, from: string, to: string): Map<string, number> {
+    const rows = this.slotCountsStmt.all({ branchId, from, to }) as { starts_at: string; n: number }[];
+    return new Map(rows.map((r) => [r.starts_at, r.n]));
+  }
+
+  listDay(branchId: number, date: string): Appointment[] {
+    return (this.dayListStmt.all({ branchId, date }) as RawAppointment[]).map(toAppointment);
+  }
+
+  listBetween(branchId: number, from: string, to: string): Appointment[] {
+    return (this.rangeListStmt.all({ branchId, from, to }) as RawAppointment[]).map(toAppointment);
+  }
+
+  markArrived(id: number, userId: number | null, now: string): boolean {
+    return this.arrivedStmt.run({ id, userId, now }).changes === 1;
+  }
+
+  markInProgress(id: number, now: string): boolean {
+    return this.inProgressStmt.run({ id, now }).changes === 1;
+  }
+
+  markDone(id: number, userId: number | null, now: string): boolean {
+    return this.doneStmt.run({ id, userId, now }).changes === 1;
+  }
+
+  markNoShow(id: number, userId: number | null, now: string): boolean {
+    return this.noShowStmt.run({ id, userId, now }).changes === 1;
+  }
+
+  cancel(id: number, userId: number | null, reason: string | null, now: string): boolean {
+    return this.cancelStmt.run({ id, userId, reason, now }).changes === 1;
+  }
+
+  /** Moves a booking to another time; throws CapacityExceededError when that time is full. */
+  move(m: SlotMove): boolean {
+    return guardCapacity(() => this.moveStmt.run(m).changes === 1);
+  }
+
+  dueReminders(from: string, to: string, limit: number): Appointment[] {
+    return (this.dueRemindersStmt.all({ from, to, limit }) as RawAppointment[]).map(toAppointment);
+  }
+
+  /** Compare-and-set: true for exactly one caller per booking, even across processes. */
+  claimReminder(id: number, now: string): boolean {
+    return this.claimReminderStmt.run({ id, now }).changes === 1;
+  }
+
+  countsByStatus(branchId: number, date: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.countsStmt.all({ branchId, date }) as { status: string; n: number }[]) out[r.status] = r.n;
+    return out;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /**
+   * BEGIN IMMEDIATE: takes the write lock before the first read, so "count the free desks, then insert"
+   * cannot interleave with another connection (a second process, a script) doing the same.
+   */
+  immediate<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+}

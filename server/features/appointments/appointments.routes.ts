@@ -1,0 +1,313 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Deps } from '../../deps';
+import { assertBranchAccess, parseId, requireRole, type CurrentUser } from '../../http/auth';
+import { methodNotAllowed } from '../../http/routes';
+import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../http/errors';
+import { actorOf, flash, redirectAfterPost } from '../../http/locals';
+import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
+import { addDays, isValidLocalDate, localDate } from '../../lib/time';
+import type { Branch } from '../branches/branches.service';
+import { BOOKING_TOPICS, SlotTakenError, type Appointment } from './appointments.service';
+import {
+  CANCEL_FIELDS,
+  RESCHEDULE_FIELDS,
+  STAFF_BOOK_FIELDS,
+  STATUS_FIELDS,
+  cancelSchema,
+  rescheduleSchema,
+  staffBookSchema,
+  statusSchema,
+} from './appointments.schema';
+
+const STAFF_ROLES = ['volunteer', 'coordinator'] as const;
+const UPCOMING_DAYS = 7;
+
+function q(req: Request, name: string): string {
+  const v = req.query[name];
+  return typeof v === 'string' ? v : '';
+}
+
+/**
+ * /appointments: the citizen's manage link (/appointments/:token …) and the staff pages (list, day list,
+ * book for someone, one booking by numeric id). A token is 43 base64url characters and an id is a number,
+ * so the two can share the prefix without ever being confused.
+ */
+export function appointmentsRouter(deps: Deps): Router {
+  const router = Router();
+  const service = deps.appointments;
+  const today = (): string => localDate(deps.clock.now());
+
+  // Wrong manage links count against the client; right ones do not. 30 wrong in 15 minutes → 429, so
+  // guessing a 256-bit token (or a code, via the same limiter) is hopeless and noisy.
+  const wrongGuessLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 30,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new TooManyRequestsError()),
+  });
+
+  // ------------------------------------------------------------------ staff helpers
+
+  function staffBranches(user: CurrentUser): Branch[] {
+    return user.branchIds.map((id) => deps.branches.find(id)).filter((b): b is Branch => b !== null && !b.retiredAt);
+  }
+
+  /** The branch from ?branch= (checked), else the user's first. */
+  function chosenBranch(req: Request): Branch | null {
+    const user = req.user!;
+    const requested = parseId(q(req, 'branch') || (req.body as Record<string, unknown> | undefined)?.branch);
+    if (requested !== null) {
+      assertBranchAccess(user, requested);
+      return deps.branches.get(requested);
+    }
+    return staffBranches(user)[0] ?? null;
+  }
+
+  /** One booking for staff: 404 if unknown, 403 if it belongs to a branch the user may not see. */
+  function staffAppointment(req: Request): Appointment {
+    const id = parseId(req.params.key ?? req.params.id);
+    const a = id === null ? null : service.findById(id);
+    if (!a) throw new NotFoundError();
+    assertBranchAccess(req.user, a.branchId);
+    return a;
+  }
+
+  function listUrl(a: Appointment): string {
+    return `/appointments?branch=${a.branchId}&date=${a.localDate}`;
+  }
+
+  // ------------------------------------------------------------------ staff: list, day list, book for someone
+
+  router
+    .route('/appointments')
+    .all(requireRole(...STAFF_ROLES))
+    .get((req, res) => {
+      const branch = chosenBranch(req);
+      const date = isValidLocalDate(q(req, 'date')) ? q(req, 'date') : today();
+      const list = branch ? service.listDay(branch.id, date) : [];
+      const upcoming = branch ? service.listBetween(branch.id, addDays(date, 1), addDays(date, UPCOMING_DAYS)).filter((a) => a.status !== 'cancelled') : [];
+      res.render('appointments/list', {
+        title: res.locals.t('appointments.staff.title'),
+        branch,
+        branches: staffBranches(req.user!),
+        date,
+        isToday: date === today(),
+        list,
+        upcoming,
+        counts: branch ? service.countsByStatus(branch.id, date) : {},
+      });
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/appointments/day')
+    .all(requireRole(...STAFF_ROLES))
+    .get((req, res) => {
+      const branch = chosenBranch(req);
+      if (!branch) throw new NotFoundError();
+      const date = isValidLocalDate(q(req, 'date')) ? q(req, 'date') : today();
+      const list = service.dayListForPrint(actorOf(req), branch.id, date).filter((a) => a.status !== 'cancelled');
+      res.render('appointments/day', { title: res.locals.t('appointments.daylist.title', { date }), branch, date, list });
+    })
+    .all(methodNotAllowed);
+
+  function renderNew(req: Request, res: Response, status: number, values: FormValues, errors: FieldError[]): void {
+    const branch = chosenBranch(req);
+    if (!branch) throw new NotFoundError();
+    const dateValue = typeof values.date === 'string' && isValidLocalDate(values.date) ? values.date : '';
+    const date = dateValue || (isValidLocalDate(q(req, 'date')) ? q(req, 'date') : today());
+    const day = service.freeDays(branch.id, date, 1, true)[0];
+    res.status(status).render('appointments/new', {
+      title: res.locals.t('appointments.new.title'),
+      branch,
+      branches: staffBranches(req.user!),
+      date,
+      slots: day?.slots ?? [],
+      topics: BOOKING_TOPICS,
+      canOverride: req.user!.role === 'coordinator',
+      values: { language: 'nl', channel: 'desk', ...values },
+      errors,
+    });
+  }
+
+  router
+    .route('/appointments/new')
+    .all(requireRole(...STAFF_ROLES))
+    .get((req, res) => renderNew(req, res, 200, {}, []))
+    .post((req, res) => {
+      const form = parseForm(staffBookSchema, req.body, STAFF_BOOK_FIELDS);
+      const user = req.user!;
+      if (!form.ok) return renderNew(req, res, 400, form.values, form.errors);
+      assertBranchAccess(user, form.data.branchId);
+      // Hiding the checkbox is not a permission: a volunteer's forged override is refused here.
+      if (form.data.override && user.role !== 'coordinator') throw new ForbiddenError();
+      try {
+        const booked = service.book(actorOf(req), {
+          branchId: form.data.branchId,
+          topicKey: form.data.topic,
+          startsAt: form.data.startsAt,
+          name: form.data.name,
+          email: form.data.email,
+          phone: form.data.phone,
+          needs: form.data.needs,
+          language: form.data.language,
+          channel: form.data.channel,
+          idempotencyKey: null,
+          capacityOverride: form.data.override,
+        });
+        flash(req, 'success', 'appointments.new.booked', { code: booked.appointment.code });
+        redirectAfterPost(res, `/appointments/${booked.appointment.id}`);
+      } catch (err) {
+        if (err instanceof SlotTakenError) {
+          return renderNew(req, res, 409, keepValues(req.body, STAFF_BOOK_FIELDS), [{ field: 'start', key: 'booking.taken.title' }]);
+        }
+        throw err;
+      }
+    })
+    .all(methodNotAllowed);
+
+  // ------------------------------------------------------------------ citizen: manage link
+
+  /** Passes numeric ids on to the staff routes; everything else is a (possibly wrong) token. */
+  const tokenOnly = (req: Request, _res: Response, next: NextFunction): void => {
+    if (parseId(req.params.key) !== null) return next('route');
+    next();
+  };
+
+  function citizenAppointment(req: Request): Appointment {
+    return service.getByToken(String(req.params.key));
+  }
+
+  router
+    .route('/appointments/:key')
+    .get(tokenOnly, wrongGuessLimiter, (req, res) => {
+      const a = citizenAppointment(req);
+      res.render('appointments/manage', {
+        title: res.locals.t('appointments.manage.title'),
+        a,
+        branch: service.branch(a.branchId),
+        token: req.params.key,
+        justBooked: q(req, 'booked') === '1',
+      });
+    })
+    .all(tokenOnly, methodNotAllowed);
+
+  router
+    .route('/appointments/:key/calendar.ics')
+    .get(wrongGuessLimiter, (req, res) => {
+      const a = citizenAppointment(req);
+      res.type('text/calendar; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="afspraak.ics"');
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(service.calendarFor(a));
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/appointments/:key/cancel')
+    .get(tokenOnly, wrongGuessLimiter, (req, res) => {
+      const a = citizenAppointment(req);
+      res.render('appointments/cancel', { title: res.locals.t('appointments.manage.cancel_heading'), a, branch: service.branch(a.branchId), token: req.params.key });
+    })
+    .post(tokenOnly, wrongGuessLimiter, (req, res) => {
+      service.cancelByToken(actorOf(req), String(req.params.key));
+      redirectAfterPost(res, '/book/cancelled');
+    })
+    .all(tokenOnly, methodNotAllowed);
+
+  function renderReschedule(req: Request, res: Response, status: number, errors: FieldError[]): void {
+    const a = citizenAppointment(req);
+    const from = isValidLocalDate(q(req, 'from')) && q(req, 'from') >= today() ? q(req, 'from') : today();
+    const { days, nextFrom } = service.nextFreeDays(a.branchId, from, 3);
+    res.status(status).render('appointments/reschedule', {
+      title: res.locals.t('appointments.manage.reschedule_heading'),
+      a,
+      days: days.map((d) => ({ ...d, slots: d.slots.filter((s) => s.startsAt !== a.startsAt) })).filter((d) => d.slots.length > 0),
+      nextFrom,
+      token: req.params.key,
+      errors,
+    });
+  }
+
+  router
+    .route('/appointments/:key/reschedule')
+    .get(tokenOnly, wrongGuessLimiter, (req, res) => renderReschedule(req, res, 200, []))
+    .post(tokenOnly, wrongGuessLimiter, (req, res) => {
+      const form = parseForm(rescheduleSchema, req.body, RESCHEDULE_FIELDS);
+      if (!form.ok) return renderReschedule(req, res, 400, form.errors);
+      try {
+        service.reschedule(actorOf(req), String(req.params.key), form.data.start);
+      } catch (err) {
+        if (err instanceof SlotTakenError) return renderReschedule(req, res, 409, [{ field: 'start', key: 'booking.taken.title' }]);
+        throw err;
+      }
+      flash(req, 'success', 'appointments.manage.rescheduled');
+      redirectAfterPost(res, `/appointments/${String(req.params.key)}`);
+    })
+    .all(tokenOnly, methodNotAllowed);
+
+  // ------------------------------------------------------------------ staff: one booking
+
+  router
+    .route('/appointments/:key')
+    .all(requireRole(...STAFF_ROLES))
+    .get((req, res) => {
+      const a = staffAppointment(req);
+      const viewed = service.viewForStaff(actorOf(req), a.id);
+      const names = new Map<number, string>();
+      for (const id of [viewed.arrivedBy, viewed.doneBy, viewed.noShowBy, viewed.cancelledBy, viewed.bookedByUserId]) {
+        if (id !== null && !names.has(id)) names.set(id, deps.users.get(id).name);
+      }
+      res.render('appointments/detail', {
+        title: res.locals.t('appointments.detail.title', { code: viewed.code }),
+        a: viewed,
+        branch: deps.branches.get(viewed.branchId),
+        names,
+        values: {},
+        errors: [],
+      });
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/appointments/:id/status')
+    .all(requireRole(...STAFF_ROLES))
+    .post((req, res) => {
+      const a = staffAppointment(req);
+      const form = parseForm(statusSchema, req.body, STATUS_FIELDS);
+      if (!form.ok) throw new ConflictError('appointments.staff.not_booked');
+      const actor = actorOf(req);
+      const change = { arrived: service.markArrived, in_progress: service.markInProgress, done: service.markDone, no_show: service.markNoShow }[form.data.status];
+      if (!change.call(service, actor, a.id)) throw new ConflictError('appointments.staff.not_booked');
+      flash(req, 'success', 'appointments.staff.updated');
+      redirectAfterPost(res, q(req, 'back') === 'detail' ? `/appointments/${a.id}` : listUrl(a));
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/appointments/:id/cancel')
+    .all(requireRole(...STAFF_ROLES))
+    .post((req, res) => {
+      const a = staffAppointment(req);
+      const form = parseForm(cancelSchema, req.body, CANCEL_FIELDS);
+      if (!form.ok) {
+        return res.status(400).render('appointments/detail', {
+          title: res.locals.t('appointments.detail.title', { code: a.code }),
+          a,
+          branch: deps.branches.get(a.branchId),
+          names: new Map<number, string>(),
+          values: form.values,
+          errors: form.errors,
+        });
+      }
+      service.cancelByStaff(actorOf(req), a.id, form.data.reason);
+      flash(req, 'success', 'appointments.detail.cancelled');
+      redirectAfterPost(res, listUrl(a));
+    })
+    .all(methodNotAllowed);
+
+  return router;
+}

@@ -1,0 +1,182 @@
+import { Router, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Deps } from '../../deps';
+import { methodNotAllowed } from '../../http/routes';
+import { parseForm, type FieldError } from '../../http/validation';
+import { parseId } from '../../http/auth';
+import { redirectAfterPost } from '../../http/locals';
+import { formatLocal, isoWeekday } from '../../lib/time';
+import type { Branch } from '../branches/branches.service';
+import type { CheckInResult } from './arrival.service';
+import { WALKIN_TOPICS } from './walkins.repository';
+import { CHECK_IN_FIELDS, WALK_IN_FIELDS, checkInSchema, walkInSchema } from './arrival.schema';
+
+export const KIOSK_COOKIE = 'kiosk_branch';
+/** Seconds before an answer or a ticket goes back to the start, so the next person sees nothing of it. */
+export const RESULT_RESET_SECONDS = 12;
+export const TICKET_RESET_SECONDS = 45;
+export const IDLE_RESET_SECONDS = 60;
+/** Wrong codes one kiosk (IP address) may enter per window before it has to wait: stops guessing. */
+export const FAILED_CODES_LIMIT = 20;
+export const WALKINS_LIMIT = 120;
+const LIMIT_WINDOW_MS = 15 * 60_000;
+
+interface ArrivalDraft {
+  result?: CheckInResult;
+}
+
+function kioskBranchId(req: Request): number | null {
+  return parseId(new RegExp(`(?:^|;\\s*)${KIOSK_COOKIE}=(\\d+)`).exec(req.headers.cookie ?? '')?.[1]);
+}
+
+/** Kiosk pages: check in with a booking code, or take a walk-in number. Public, no account. */
+export function arrivalRouter(deps: Deps): Router {
+  const router = Router();
+  const arrival = deps.arrival;
+
+  // Only failed codes count (status ≥ 400), so a busy kiosk is never blocked by people who check in fine.
+  const codeLimiter = rateLimit({
+    windowMs: LIMIT_WINDOW_MS,
+    limit: FAILED_CODES_LIMIT,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => renderMessage(res, 429, 'arrival.errors.too_many'),
+  });
+  const walkinLimiter = rateLimit({
+    windowMs: LIMIT_WINDOW_MS,
+    limit: WALKINS_LIMIT,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => renderMessage(res, 429, 'arrival.errors.too_many'),
+  });
+
+  function renderMessage(res: Response, status: number, key: string): void {
+    res.status(status).render('arrival/message', {
+      title: res.locals.t('arrival.title'),
+      messageKey: key,
+      resetSeconds: RESULT_RESET_SECONDS,
+      noscriptRefresh: `${RESULT_RESET_SECONDS};url=/check-in`,
+      bodyClass: 'kiosk',
+      scripts: ['kiosk.js'],
+    });
+  }
+
+  function renderStart(res: Response, status: number, branch: Branch, values: Record<string, string>, errors: FieldError[]): void {
+    res.status(status).render('arrival/index', {
+      title: res.locals.t('arrival.title'),
+      branch,
+      values,
+      errors,
+      topics: WALKIN_TOPICS,
+      // After a mistake the typed code is on screen: clear it for the next person if nobody goes on.
+      resetSeconds: IDLE_RESET_SECONDS,
+      resetIfFilledOnly: errors.length === 0,
+      noscriptRefresh: errors.length > 0 ? `${IDLE_RESET_SECONDS};url=/check-in` : '',
+      bodyClass: 'kiosk',
+      scripts: ['kiosk.js'],
+    });
+  }
+
+  function failureError(result: CheckInResult, t: Request['t'], lang: string): FieldError {
+    switch (result.kind) {
+      case 'other_day': {
+        const weekday = t(`weekdays.${isoWeekday(result.date)}`);
+        const date = formatLocal(new Date(`${result.date}T12:00:00Z`), 'D MMMM YYYY', lang);
+        return { field: 'code', key: result.past ? 'arrival.errors.past_day' : 'arrival.errors.other_day', params: { weekday, date, time: result.time } };
+      }
+      case 'other_branch':
+        return { field: 'code', key: 'arrival.errors.other_branch', params: { branch: result.branchName } };
+      case 'cancelled':
+        return { field: 'code', key: 'arrival.errors.cancelled' };
+      case 'ask_desk':
+        return { field: 'code', key: 'arrival.errors.ask_desk' };
+      default:
+        return { field: 'code', key: 'arrival.errors.code_unknown' };
+    }
+  }
+
+  router
+    .route('/check-in')
+    .get((req, res) => {
+      // A kiosk is set up once with /check-in?branch=ID; the choice is kept in a cookie.
+      const chosen = parseId(req.query.branch);
+      if (chosen !== null && arrival.kioskBranch(chosen)) {
+        res.cookie(KIOSK_COOKIE, String(chosen), { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, maxAge: 5 * 365 * 24 * 3600_000 });
+        const code = typeof req.query.code === 'string' ? `?code=${encodeURIComponent(req.query.code.slice(0, 40))}` : '';
+        return res.redirect(303, `/check-in${code}`);
+      }
+      const branch = arrival.kioskBranch(kioskBranchId(req));
+      if (!branch) {
+        return res.render('arrival/choose-branch', { title: res.locals.t('arrival.title'), branches: arrival.kioskBranches(), bodyClass: 'kiosk' });
+      }
+      // The QR code in the confirmation e-mail opens /check-in?code=…: the code is filled in, not sent.
+      const code = typeof req.query.code === 'string' ? req.query.code.slice(0, 40) : '';
+      renderStart(res, 200, branch, { code }, []);
+    })
+    .post(codeLimiter, (req, res) => {
+      const branch = arrival.kioskBranch(kioskBranchId(req));
+      if (!branch) return renderMessage(res, 400, 'arrival.errors.no_kiosk');
+      const form = parseForm(checkInSchema, req.body, CHECK_IN_FIELDS);
+      if (!form.ok) return renderStart(res, 400, branch, form.values as Record<string, string>, form.errors);
+      const result = arrival.checkIn(branch.id, form.data.code, req.ip ?? null);
+      if (result.kind !== 'arrived' && result.kind !== 'already') {
+        return renderStart(res, 400, branch, { code: form.data.code }, [failureError(result, req.t, req.lang)]);
+      }
+      const drafts = (req.session.drafts ??= {});
+      drafts.arrival = { result } satisfies ArrivalDraft;
+      redirectAfterPost(res, '/check-in/result');
+    })
+    .all(methodNotAllowed);
+
+  // The answer is shown once: a reload, or the next person pressing "back", gets the start page.
+  router
+    .route('/check-in/result')
+    .get((req, res) => {
+      const draft = req.session?.drafts?.arrival as ArrivalDraft | undefined;
+      if (!draft?.result) return res.redirect(303, '/check-in');
+      delete req.session.drafts!.arrival;
+      res.setHeader('Cache-Control', 'no-store');
+      res.render('arrival/result', {
+        title: res.locals.t('arrival.title'),
+        result: draft.result,
+        resetSeconds: RESULT_RESET_SECONDS,
+        noscriptRefresh: `${RESULT_RESET_SECONDS};url=/check-in`,
+        bodyClass: 'kiosk',
+        scripts: ['kiosk.js'],
+      });
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/check-in/walk-in')
+    .post(walkinLimiter, (req, res) => {
+      const branch = arrival.kioskBranch(kioskBranchId(req));
+      if (!branch) return renderMessage(res, 400, 'arrival.errors.no_kiosk');
+      const form = parseForm(walkInSchema, req.body, WALK_IN_FIELDS);
+      if (!form.ok) return renderStart(res, 400, branch, { code: '' }, form.errors);
+      const walkin = arrival.takeNumber(branch.id, form.data.topic);
+      redirectAfterPost(res, `/check-in/ticket/${walkin.ticketToken}`);
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/check-in/ticket/:token')
+    .get((req, res) => {
+      const { walkin, branch, ahead } = arrival.ticket(String(req.params.token));
+      res.setHeader('Cache-Control', 'no-store');
+      res.render('arrival/ticket', {
+        title: res.locals.t('arrival.ticket.title', { number: walkin.number }),
+        walkin,
+        branch,
+        ahead,
+        resetSeconds: TICKET_RESET_SECONDS,
+        noscriptRefresh: `${TICKET_RESET_SECONDS};url=/check-in`,
+        bodyClass: 'kiosk',
+        scripts: ['kiosk.js'],
+      });
+    })
+    .all(methodNotAllowed);
+
+  return router;
+}

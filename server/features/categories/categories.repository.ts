@@ -1,0 +1,127 @@
+import type { Db } from '../../db/open';
+
+export const TAXONOMY_KINDS = ['question_type', 'organisation', 'topic', 'help', 'duration', 'outcome', 'life_event', 'channel'] as const;
+export type TaxonomyKind = (typeof TAXONOMY_KINDS)[number];
+
+export interface TaxonomyEntry {
+  id: number;
+  kind: TaxonomyKind;
+  /** The organisation a topic belongs to; null for every other kind. */
+  parentId: number | null;
+  /** Stable key for exports; never changes when the labels do. */
+  key: string;
+  labelNl: string;
+  labelEn: string;
+  sortOrder: number;
+  retiredAt: string | null;
+}
+
+interface RawEntry {
+  id: number;
+  kind: TaxonomyKind;
+  parent_id: number | null;
+  key: string;
+  label_nl: string;
+  label_en: string;
+  sort_order: number;
+  retired_at: string | null;
+}
+
+const COLUMNS = 'id, kind, parent_id, key, label_nl, label_en, sort_order, retired_at';
+
+function toEntry(r: RawEntry): TaxonomyEntry {
+  return {
+    id: r.id,
+    kind: r.kind,
+    parentId: r.parent_id,
+    key: r.key,
+    labelNl: r.label_nl,
+    labelEn: r.label_en,
+    sortOrder: r.sort_order,
+    retiredAt: r.retired_at,
+  };
+}
+
+export interface NewEntry {
+  kind: TaxonomyKind;
+  parentId: number | null;
+  key: string;
+  labelNl: string;
+  labelEn: string;
+  sortOrder: number;
+}
+
+export class CategoriesRepository {
+  private readonly allStmt;
+  private readonly byIdStmt;
+  private readonly siblingsStmt;
+  private readonly keyExistsStmt;
+  private readonly maxSortStmt;
+  private readonly insertStmt;
+  private readonly labelsStmt;
+  private readonly sortStmt;
+  private readonly retireStmt;
+
+  constructor(private readonly db: Db) {
+    this.allStmt = db.prepare(`SELECT ${COLUMNS} FROM taxonomy ORDER BY kind, parent_id, sort_order, id`);
+    this.byIdStmt = db.prepare(`SELECT ${COLUMNS} FROM taxonomy WHERE id = ?`);
+    this.siblingsStmt = db.prepare(
+      `SELECT ${COLUMNS} FROM taxonomy WHERE kind = @kind AND parent_id IS @parentId ORDER BY sort_order, id`,
+    );
+    this.keyExistsStmt = db
+      .prepare('SELECT 1 FROM taxonomy WHERE kind = @kind AND parent_id IS @parentId AND key = @key')
+      .pluck();
+    this.maxSortStmt = db
+      .prepare('SELECT coalesce(max(sort_order), 0) FROM taxonomy WHERE kind = @kind AND parent_id IS @parentId')
+      .pluck();
+    this.insertStmt = db.prepare(
+      `INSERT INTO taxonomy (kind, parent_id, key, label_nl, label_en, sort_order, created_at, updated_at)
+       VALUES (@kind, @parentId, @key, @labelNl, @labelEn, @sortOrder, @now, @now)`,
+    );
+    this.labelsStmt = db.prepare('UPDATE taxonomy SET label_nl = @labelNl, label_en = @labelEn, updated_at = @now WHERE id = @id');
+    this.sortStmt = db.prepare('UPDATE taxonomy SET sort_order = @sortOrder, updated_at = @now WHERE id = @id');
+    this.retireStmt = db.prepare('UPDATE taxonomy SET retired_at = @retiredAt, updated_at = @now WHERE id = @id');
+  }
+
+  listAll(): TaxonomyEntry[] {
+    return (this.allStmt.all() as RawEntry[]).map(toEntry);
+  }
+
+  findById(id: number): TaxonomyEntry | null {
+    const r = this.byIdStmt.get(id) as RawEntry | undefined;
+    return r ? toEntry(r) : null;
+  }
+
+  /** Entries of one kind (topics: of one organisation), retired ones included, in their order. */
+  siblings(kind: TaxonomyKind, parentId: number | null): TaxonomyEntry[] {
+    return (this.siblingsStmt.all({ kind, parentId }) as RawEntry[]).map(toEntry);
+  }
+
+  keyExists(kind: TaxonomyKind, parentId: number | null, key: string): boolean {
+    return this.keyExistsStmt.get({ kind, parentId, key }) === 1;
+  }
+
+  maxSortOrder(kind: TaxonomyKind, parentId: number | null): number {
+    return this.maxSortStmt.get({ kind, parentId }) as number;
+  }
+
+  insert(e: NewEntry, now: string): number {
+    return Number(this.insertStmt.run({ ...e, now }).lastInsertRowid);
+  }
+
+  updateLabels(id: number, labelNl: string, labelEn: string, now: string): void {
+    this.labelsStmt.run({ id, labelNl, labelEn, now });
+  }
+
+  setSortOrder(id: number, sortOrder: number, now: string): void {
+    this.sortStmt.run({ id, sortOrder, now });
+  }
+
+  setRetired(id: number, retiredAt: string | null, now: string): void {
+    this.retireStmt.run({ id, retiredAt, now });
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}

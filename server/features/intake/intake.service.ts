@@ -1,0 +1,241 @@
+import type { Clock } from '../../lib/clock';
+import type { Actor } from '../../lib/actor';
+import type { CurrentUser } from '../../http/auth';
+import { canAccessBranch } from '../../http/auth';
+import { BadRequestError, ForbiddenError, GoneError, NotFoundError } from '../../http/errors';
+import type { FieldError } from '../../http/validation';
+import { addDays, isoWeekday, localDate } from '../../lib/time';
+import type { Notifier } from '../../realtime/notifier';
+import type { AuditService } from '../audit/audit.service';
+import type { CategoriesService } from '../categories/categories.service';
+import type { Taxonomy } from '../categories/taxonomy';
+import type { PartnersService } from '../partners/partners.service';
+import { detectPersonalData } from './personal-data';
+import {
+  STAT_DIMENSIONS,
+  type DimensionCount,
+  type IntakeRepository,
+  type Question,
+  type QuestionFields,
+  type StatDimension,
+  type TallyTile,
+  type TileInput,
+  type Visit,
+} from './intake.repository';
+
+export { STAT_DIMENSIONS };
+export type { DimensionCount, Question, QuestionFields, StatDimension, TallyTile, TileInput, Visit };
+
+/** How long after a tap the volunteer can take it back; after that it is corrected through the edit form. */
+export const UNDO_MINUTES = 5;
+export const NOTE_MAX = 200;
+
+export interface VisitStart {
+  branchId: number;
+  channelId: number;
+  appointmentId: number | null;
+  walkinId: number | null;
+}
+
+export type Period = 'today' | 'week';
+
+export class IntakeService {
+  constructor(
+    private readonly repo: IntakeRepository,
+    private readonly categories: CategoriesService,
+    private readonly partners: PartnersService,
+    private readonly audit: AuditService,
+    private readonly notifier: Notifier,
+    private readonly clock: Clock,
+  ) {}
+
+  today(): string {
+    return localDate(this.clock.now());
+  }
+
+  /**
+   * Checks a question's fields against the taxonomy and partner list of the branch. `current` is the
+   * record being corrected: values it already has stay valid even when retired since.
+   */
+  validate(branchId: number, f: QuestionFields, current: QuestionFields | null = null, tax: Taxonomy = this.categories.taxonomy()): FieldError[] {
+    const errors: FieldError[] = [];
+    const check = (field: string, ok: boolean): void => {
+      if (!ok) errors.push({ field, key: 'intake.errors.choose' });
+    };
+    check('type', tax.isChoosable(f.typeId, 'question_type', current?.typeId));
+    check('organisation', tax.isChoosable(f.organisationId, 'organisation', current?.organisationId));
+    if (f.topicId !== null) {
+      const topic = tax.get(f.topicId);
+      check('topic', tax.isChoosable(f.topicId, 'topic', current?.topicId) && topic?.parentId === f.organisationId);
+    }
+    if (f.lifeEventId !== null) check('life_event', tax.isChoosable(f.lifeEventId, 'life_event', current?.lifeEventId));
+    check('help', tax.isChoosable(f.helpId, 'help', current?.helpId));
+    if (f.partnerId !== null) check('partner', this.partners.isChoosableAt(f.partnerId, branchId, current?.partnerId ?? null));
+    check('duration', tax.isChoosable(f.durationId, 'duration', current?.durationId));
+    check('outcome', tax.isChoosable(f.outcomeId, 'outcome', current?.outcomeId));
+    // "Referred" without saying where makes the referral uncountable (SPEC 2.5).
+    if (f.partnerId === null && tax.get(f.outcomeId)?.key === 'referred') errors.push({ field: 'partner', key: 'intake.errors.partner_needed' });
+    const found = detectPersonalData(f.note);
+    if (f.note.length > NOTE_MAX) errors.push({ field: 'note', key: 'intake.errors.note_too_long' });
+    else if (found) errors.push({ field: 'note', key: `intake.errors.note_${found}` });
+    return errors;
+  }
+
+  /** A visit the user may add questions to: their branch, started today. Otherwise it looks absent. */
+  visitFor(user: CurrentUser, visitId: number): Visit {
+    const v = this.repo.findVisit(visitId);
+    if (!v || !canAccessBranch(user, v.branchId) || v.localDate !== this.today()) throw new NotFoundError();
+    return v;
+  }
+
+  questionsOfVisit(visitId: number): Question[] {
+    return this.repo.questionsOfVisit(visitId);
+  }
+
+  /**
+   * Registers one question: in the given visit, or in a new one started now. Returns both ids so the
+   * form can offer "another question for this visitor". Not audited: registering is the everyday,
+   * anonymous work itself (the record carries who and when); corrections and undos are audited.
+   */
+  register(user: CurrentUser, start: VisitStart | { visitId: number }, fields: QuestionFields, source: 'tally' | 'form' = 'form'): { visitId: number; questionId: number } {
+    const now = this.clock.now();
+    const result = this.repo.transaction(() => {
+      let visit: Visit;
+      if ('visitId' in start) {
+        visit = this.visitFor(user, start.visitId);
+      } else {
+        if (!canAccessBranch(user, start.branchId)) throw new ForbiddenError();
+        const tax = this.categories.taxonomy();
+        if (!tax.isChoosable(start.channelId, 'channel')) throw new BadRequestError();
+        const v: Omit<Visit, 'id'> = {
+          branchId: start.branchId,
+          channelId: start.channelId,
+          staffUserId: user.id,
+          startedAt: now.toISOString(),
+          localDate: localDate(now),
+          appointmentId: start.appointmentId,
+          walkinId: start.walkinId,
+        };
+        visit = { id: this.repo.insertVisit(v), ...v };
+      }
+      if (this.validate(visit.branchId, fields).length > 0) throw new BadRequestError();
+      const questionId = this.repo.insertQuestion(
+        { ...fields, visitId: visit.id, branchId: visit.branchId, channelId: visit.channelId, localDate: visit.localDate, source, userId: user.id },
+        now.toISOString(),
+      );
+      return { visitId: visit.id, questionId, branchId: visit.branchId };
+    });
+    // No personal data in the event: desk screens only need to know the list changed.
+    this.notifier.publish(`branch:${result.branchId}`, 'intake:registered', { questionId: result.questionId });
+    return { visitId: result.visitId, questionId: result.questionId };
+  }
+
+  /** One tap on a tile: a new desk visit with one complete question, with the tile's defaults. */
+  registerFromTile(user: CurrentUser, branchId: number, tileId: number): { visitId: number; questionId: number; tile: TallyTile } {
+    if (!canAccessBranch(user, branchId)) throw new ForbiddenError();
+    const tile = this.repo.tilesFor(branchId).find((t) => t.id === tileId);
+    if (!tile) throw new NotFoundError();
+    const tax = this.categories.taxonomy();
+    const channel = tax.byKey('channel', 'desk');
+    if (!channel) throw new NotFoundError();
+    const fields: QuestionFields = { ...tile, lifeEventId: null, partnerId: null, note: '' };
+    // A tile may point at an entry retired since it was set up; register the organisation alone then.
+    if (fields.topicId !== null && !tax.isChoosable(fields.topicId, 'topic')) fields.topicId = null;
+    const ids = this.register(user, { branchId, channelId: channel.id, appointmentId: null, walkinId: null }, fields, 'tally');
+    return { ...ids, tile };
+  }
+
+  /** A question of a branch the user may see; any other id looks as if it does not exist. */
+  questionFor(user: CurrentUser, id: number): Question {
+    const q = this.repo.findQuestion(id);
+    if (!q || !canAccessBranch(user, q.branchId)) throw new NotFoundError();
+    return q;
+  }
+
+  update(actor: Actor, user: CurrentUser, id: number, fields: QuestionFields): void {
+    const now = this.clock.now().toISOString();
+    this.repo.transaction(() => {
+      const before = this.questionFor(user, id);
+      if (this.validate(before.branchId, fields, before).length > 0) throw new BadRequestError();
+      this.repo.updateQuestion(id, fields, user.id, now);
+      const changed = Object.fromEntries(
+        (Object.keys(fields) as (keyof QuestionFields)[])
+          .filter((k) => before[k] !== fields[k])
+          // The note's text is not copied into the audit log; that it changed is enough.
+          .map((k) => [k, k === 'note' ? { changed: true } : { from: before[k], to: fields[k] }]),
+      );
+      this.audit.record(actor, { action: 'intake.question_updated', subjectType: 'question', subjectId: id, branchId: before.branchId, details: changed });
+    });
+  }
+
+  /** Takes back a registration the user made a moment ago (a mis-tap); the visit goes too if it is now empty. */
+  undo(actor: Actor, user: CurrentUser, id: number): Question {
+    const now = this.clock.now();
+    return this.repo.transaction(() => {
+      const q = this.questionFor(user, id);
+      if (q.createdBy !== user.id) throw new ForbiddenError();
+      if (!this.isUndoable(q, user.id, now)) throw new GoneError('intake.errors.undo_expired');
+      this.repo.deleteQuestion(id);
+      if (this.repo.countQuestionsInVisit(q.visitId) === 0) this.repo.deleteVisit(q.visitId);
+      this.audit.record(actor, { action: 'intake.question_undone', subjectType: 'question', subjectId: id, branchId: q.branchId });
+      return q;
+    });
+  }
+
+  isUndoable(q: Question, userId: number, now: Date = this.clock.now()): boolean {
+    return q.createdBy === userId && now.getTime() - new Date(q.createdAt).getTime() <= UNDO_MINUTES * 60_000;
+  }
+
+  /** Today, or this week from Monday, at one branch; newest first. */
+  list(branchId: number, period: Period, limit = 500): Question[] {
+    const today = this.today();
+    const from = period === 'today' ? today : addDays(today, 1 - isoWeekday(today));
+    return this.repo.listForBranch(branchId, from, today, limit);
+  }
+
+  tilesFor(branchId: number): TallyTile[] {
+    return this.repo.tilesFor(branchId);
+  }
+
+  ownTiles(branchId: number): TallyTile[] {
+    return this.repo.ownTiles(branchId);
+  }
+
+  /** Adds a tile to the branch's own set; the first one starts from a copy of the defaults. */
+  addTile(actor: Actor, user: CurrentUser, branchId: number, input: TileInput): number {
+    if (!canAccessBranch(user, branchId)) throw new ForbiddenError();
+    const now = this.clock.now().toISOString();
+    return this.repo.transaction(() => {
+      if (this.repo.ownTiles(branchId).length === 0) {
+        for (const t of this.repo.tilesFor(branchId)) this.repo.insertTile(branchId, t, now);
+      }
+      const id = this.repo.insertTile(branchId, input, now);
+      this.audit.record(actor, { action: 'intake.tile_added', subjectType: 'tally_tile', subjectId: id, branchId, details: { label: input.labelNl } });
+      return id;
+    });
+  }
+
+  removeTile(actor: Actor, user: CurrentUser, branchId: number, tileId: number): void {
+    if (!canAccessBranch(user, branchId)) throw new ForbiddenError();
+    const now = this.clock.now().toISOString();
+    this.repo.transaction(() => {
+      if (this.repo.ownTiles(branchId).length === 0) {
+        for (const t of this.repo.tilesFor(branchId)) {
+          const copy = this.repo.insertTile(branchId, t, now);
+          if (t.id === tileId) tileId = copy;
+        }
+      }
+      if (!this.repo.deleteTile(tileId, branchId)) throw new NotFoundError();
+      this.audit.record(actor, { action: 'intake.tile_removed', subjectType: 'tally_tile', subjectId: tileId, branchId });
+    });
+  }
+
+  /** Statistics-ready counts for a month (YYYY-MM) over the given branches. */
+  countBy(dimension: StatDimension, branchIds: number[], month: string): DimensionCount[] {
+    return this.repo.countBy(dimension, branchIds, month);
+  }
+
+  totals(branchIds: number[], month: string): { questions: number; visits: number } {
+    return this.repo.totals(branchIds, month);
+  }
+}

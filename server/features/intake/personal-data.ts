@@ -1,0 +1,61 @@
+/**
+ * Spots personal data in the short free-text note of a question. Registration is anonymous (SPEC 2.3), so a
+ * citizen service number (BSN), an e-mail address or a phone number must never be stored there. We refuse
+ * the text instead of silently removing parts of it: the volunteer sees why and rephrases.
+ *
+ * Ordinary numbers ("2 brieven van 2024", "€ 1.250", "12-03-2026") must pass, so a number only counts as a
+ * BSN when it has nine digits *and* passes the eleven-test, and as a phone number when it has the length
+ * and prefix of one.
+ */
+export type PersonalDataKind = 'bsn' | 'email' | 'phone';
+
+const EMAIL = /[^\s@<>()]+@[^\s@<>()]+\.[a-z]{2,}/i;
+// A run of digit groups joined by the separators people type inside numbers; a leading + is kept.
+const NUMBER_RUN = /\+?\d(?:[ .\-/()]{0,2}\d)*/g;
+// Free information numbers of organisations are not personal data; volunteers write them down on purpose.
+const SERVICE_PREFIXES = ['0800', '0900', '0906', '0909'];
+
+/** The eleven-test ("elfproef") every BSN passes: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is a multiple of 11. */
+export function passesElevenTest(digits: string): boolean {
+  if (!/^\d{9}$/.test(digits) || /^0+$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += Number(digits[i]) * (9 - i);
+  sum -= Number(digits[8]);
+  return sum % 11 === 0;
+}
+
+function looksLikePhone(digits: string, international: boolean): boolean {
+  if (international) return digits.length >= 9 && digits.length <= 15;
+  if (SERVICE_PREFIXES.some((p) => digits.startsWith(p))) return false;
+  // Dutch numbers: 0 + 9 digits (06-12345678, 020-1234567); 00 + country code: international.
+  if (digits.startsWith('00')) return digits.length >= 11 && digits.length <= 17;
+  return digits.startsWith('0') && digits.length === 10;
+}
+
+/**
+ * Tries every sequence of adjacent digit groups in a run, so "2024 123456782" still finds the BSN and
+ * "06 1234 5678 2x" still finds the phone number, while "2 brieven van 2024" finds nothing.
+ */
+function kindInRun(run: string): PersonalDataKind | null {
+  const international = run.startsWith('+');
+  const groups = run.replace(/^\+/, '').split(/[^\d]+/).filter((g) => g.length > 0);
+  for (let i = 0; i < groups.length; i++) {
+    let digits = '';
+    for (let j = i; j < groups.length && digits.length < 17; j++) {
+      digits += groups[j];
+      if (digits.length === 9 && passesElevenTest(digits)) return 'bsn';
+      if (looksLikePhone(digits, international && i === 0)) return 'phone';
+    }
+  }
+  return null;
+}
+
+/** The first kind of personal data found in the text, or null when the text looks safe to keep. */
+export function detectPersonalData(text: string): PersonalDataKind | null {
+  if (EMAIL.test(text)) return 'email';
+  for (const match of text.matchAll(NUMBER_RUN)) {
+    const kind = kindInRun(match[0]);
+    if (kind) return kind;
+  }
+  return null;
+}

@@ -1,0 +1,129 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../../deps';
+import { parseId, requireRole, type CurrentUser, type Role } from '../../http/auth';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../../http/errors';
+import { actorOf, flash, redirectAfterPost } from '../../http/locals';
+import { methodNotAllowed } from '../../http/routes';
+import { parseForm, type FieldError, type FormValues } from '../../http/validation';
+import type { AdminSection } from '../admin/admin.routes';
+import { branchesOf } from '../intake/intake.routes';
+import { PARTNER_KINDS, canManagePartner, type Partner, type PartnerInput } from './partners.service';
+import { PARTNER_FIELDS, RETIRE_FIELDS, partnerSchema, retireSchema } from './partners.schema';
+
+const MANAGERS: Role[] = ['coordinator', 'admin'];
+
+export const partnersAdminSection: AdminSection = {
+  href: '/admin/partners',
+  titleKey: 'partners.section.title',
+  textKey: 'partners.section.text',
+  roles: MANAGERS,
+  order: 35,
+};
+
+function scopeOf(p: Pick<Partner, 'branchId'>): string {
+  return p.branchId === null ? 'global' : String(p.branchId);
+}
+
+/** /admin/partners: the referral list, national and per branch. */
+export function partnersRouter(deps: Deps): Router {
+  const router = Router();
+  router.use(requireRole(...MANAGERS));
+
+  const renderForm = (req: Request, res: Response, status: number, partner: Partner | null, values: FormValues, errors: FieldError[]): void => {
+    const user = req.user!;
+    res.status(status).render('partners/form', {
+      title: req.t(partner ? 'partners.form.title_edit' : 'partners.form.title_new'),
+      partner,
+      values,
+      errors,
+      kinds: PARTNER_KINDS,
+      branches: branchesOf(deps, user),
+      canGlobal: user.role === 'admin',
+      action: partner ? `/admin/partners/${partner.id}/edit` : '/admin/partners/new',
+    });
+  };
+
+  /** The validated scope as a branch id (null: national), refused when the user may not manage it. */
+  const scopeFrom = (user: CurrentUser, scope: string): number | null => {
+    const branchId = scope === 'global' ? null : Number(scope);
+    if (!canManagePartner(user, { branchId })) throw new ForbiddenError();
+    return branchId;
+  };
+
+  const input = (d: { name: string; kind: PartnerInput['kind']; phone: string; website: string; notes: string }): PartnerInput => ({
+    name: d.name,
+    kind: d.kind,
+    phone: d.phone,
+    website: d.website,
+    notes: d.notes,
+  });
+
+  router
+    .route('/')
+    .get((req, res) => {
+      const user = req.user!;
+      const branchNames = new Map(deps.branches.listAll().map((b) => [b.id, b.name]));
+      res.render('partners/index', {
+        title: req.t('partners.title'),
+        partners: deps.partners.listFor(user).map((p) => ({ ...p, manageable: canManagePartner(user, p), branchName: p.branchId ? branchNames.get(p.branchId) : null })),
+      });
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/new')
+    .get((req, res) => {
+      const user = req.user!;
+      const first = branchesOf(deps, user)[0];
+      const scope = user.role === 'admin' ? 'global' : first ? String(first.id) : '';
+      renderForm(req, res, 200, null, { name: '', kind: 'other', phone: '', website: '', notes: '', scope }, []);
+    })
+    .post((req, res) => {
+      const form = parseForm(partnerSchema, req.body, PARTNER_FIELDS);
+      if (!form.ok) return renderForm(req, res, 400, null, form.values, form.errors);
+      const branchId = scopeFrom(req.user!, form.data.scope);
+      deps.partners.create(actorOf(req), req.user!, branchId, input(form.data));
+      flash(req, 'success', 'partners.flash.added', { name: form.data.name });
+      redirectAfterPost(res, '/admin/partners');
+    })
+    .all(methodNotAllowed);
+
+  const partnerParam = (req: Request): Partner => {
+    const id = parseId(req.params.id);
+    if (id === null) throw new NotFoundError();
+    const p = deps.partners.getVisible(req.user!, id);
+    if (!canManagePartner(req.user!, p)) throw new ForbiddenError();
+    return p;
+  };
+
+  router
+    .route('/:id/edit')
+    .get((req, res) => {
+      const p = partnerParam(req);
+      renderForm(req, res, 200, p, { name: p.name, kind: p.kind, phone: p.phone, website: p.website, notes: p.notes, scope: scopeOf(p) }, []);
+    })
+    .post((req, res) => {
+      const p = partnerParam(req);
+      // The scope of an existing partner does not change: its key and old referrals stay where they are.
+      const form = parseForm(partnerSchema, { ...(req.body as object), scope: scopeOf(p) }, PARTNER_FIELDS);
+      if (!form.ok) return renderForm(req, res, 400, p, form.values, form.errors);
+      deps.partners.update(actorOf(req), req.user!, p.id, input(form.data));
+      flash(req, 'success', 'partners.flash.updated', { name: form.data.name });
+      redirectAfterPost(res, '/admin/partners');
+    })
+    .all(methodNotAllowed);
+
+  router
+    .route('/:id/retire')
+    .post((req, res) => {
+      const p = partnerParam(req);
+      const form = parseForm(retireSchema, req.body, RETIRE_FIELDS);
+      if (!form.ok) throw new BadRequestError();
+      deps.partners.setRetired(actorOf(req), req.user!, p.id, form.data.retired);
+      flash(req, 'success', form.data.retired ? 'partners.flash.retired' : 'partners.flash.restored', { name: p.name });
+      redirectAfterPost(res, '/admin/partners');
+    })
+    .all(methodNotAllowed);
+
+  return router;
+}

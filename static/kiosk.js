@@ -1,0 +1,37 @@
+// Kiosk pages, progressive enhancement only: go back to the start after a while so the next person sees
+// nothing of the previous one (without JavaScript a <noscript> meta refresh does the same), with a button
+// for more time (WCAG 2.2.1), and a print button on the ticket.
+(function () {
+  'use strict';
+  var print = document.querySelector('[data-print]');
+  if (print) {
+    print.hidden = false;
+    print.addEventListener('click', function () { window.print(); });
+  }
+  var el = document.querySelector('[data-reset-after]');
+  if (!el) return;
+  var full = parseInt(el.getAttribute('data-reset-after'), 10) || 30;
+  var left = full;
+  var text = el.getAttribute('data-reset-text');
+  var onlyIfFilled = el.hasAttribute('data-reset-if-filled');
+  function show() { if (text) el.textContent = text.replace('{s}', String(left)); }
+  var more = document.querySelector('[data-more-time]');
+  if (more) {
+    more.hidden = false;
+    more.addEventListener('click', function () { full += 60; left += 60; show(); });
+  }
+  // Someone typing or tapping is still there: start counting again.
+  ['keydown', 'pointerdown', 'input'].forEach(function (type) {
+    document.addEventListener(type, function () { left = full; show(); });
+  });
+  setInterval(function () {
+    left -= 1;
+    if (left <= 0) {
+      var filled = Array.prototype.some.call(document.querySelectorAll('input[type=text]'), function (i) { return i.value !== ''; });
+      if (onlyIfFilled && !filled) { left = full; return; }
+      location.replace('/check-in');
+      return;
+    }
+    show();
+  }, 1000);
+})();

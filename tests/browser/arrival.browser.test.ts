@@ -1,0 +1,160 @@
+import type { Browser, Page } from 'playwright-core';
+import { startLiveServer, type LiveServer } from '../helpers/live-server';
+import { createBranch, createUser } from '../helpers/test-app';
+import { addBooking } from '../helpers/arrival';
+import { axeViolations, launchBrowser, newContext, screenshot, signInWithBrowser } from '../helpers/browser';
+import { FakeClock } from '../../server/lib/clock';
+
+const TODAY = '2026-03-02';
+
+/**
+ * Arrival end to end in Chromium: a kiosk (JavaScript off and on), a desk screen that updates itself over
+ * socket.io, and the waiting-room display with its own tiny WebSocket client, including a server restart.
+ */
+describe('arrival: kiosk, live desk and queue display in Chromium', () => {
+  let server: LiveServer;
+  let browser: Browser;
+  let branchId: number;
+  let volunteerId: number;
+  const clock = new FakeClock('2026-03-02T09:00:00Z');
+
+  beforeAll(async () => {
+    server = await startLiveServer({ clock });
+    branchId = createBranch(server.deps, { name: 'Centrale Bibliotheek', desks: 2 });
+    volunteerId = await createUser(server.deps, 'volunteer', [branchId], 'vera@bieb.test');
+    addBooking(server.deps, { branchId, date: TODAY, time: '10:30', code: 'K7M2QXA', name: 'Jan Jansen' });
+    addBooking(server.deps, { branchId, date: TODAY, time: '11:00', code: 'PQ3RS4T', name: 'Ans de Wit' });
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function expectAccessible(page: Page, name: string): Promise<void> {
+    await screenshot(page, name);
+    expect(await axeViolations(page)).toEqual([]);
+  }
+
+  async function openDesk(): Promise<Page> {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signInWithBrowser(page, server.url, 'vera@bieb.test');
+    expect(new URL(page.url()).pathname).toBe('/desk');
+    // Wait until desk-live.js has its socket: the socket.io client then exists and has connected once.
+    await page.waitForFunction(() => typeof (window as unknown as { io?: unknown }).io === 'function');
+    await page.waitForTimeout(500);
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'no reload'));
+    return page;
+  }
+
+  async function noReload(page: Page): Promise<boolean> {
+    return (await page.evaluate(() => (window as unknown as { marker?: string }).marker)) === 'no reload';
+  }
+
+  test('a check-in on /check-in (JavaScript off) updates an open /desk without reload; the kiosk resets itself', async () => {
+    const desk = await openDesk();
+    expect(await desk.textContent('#queue-panel')).toContain('Er wacht nu niemand.');
+
+    const kioskContext = await newContext(browser, { javaScriptEnabled: false, width: 800 });
+    const kiosk = await kioskContext.newPage();
+    await kiosk.goto(`${server.url}/check-in?branch=${branchId}`);
+    expect(new URL(kiosk.url()).pathname).toBe('/check-in');
+    await expectAccessible(kiosk, 'arrival-kiosk-start');
+    await kiosk.fill('#code', 'k7m2 qxa');
+    await Promise.all([kiosk.waitForNavigation(), kiosk.click('text=Aanmelden')]);
+    const arrivedAt = Date.now();
+    expect(await kiosk.textContent('main')).toContain('Welkom, u bent aangemeld.');
+    await expectAccessible(kiosk, 'arrival-kiosk-arrived');
+
+    await desk.locator('#queue-panel').getByText('Afspraak 10:30').waitFor({ timeout: 1000 });
+    expect(Date.now() - arrivedAt).toBeLessThan(1000);
+    expect(await desk.textContent('#queue-panel')).toContain('Jan Jansen');
+    expect(await noReload(desk)).toBe(true);
+    await expectAccessible(desk, 'arrival-desk-after-check-in');
+
+    // Without JavaScript the <noscript> meta refresh takes the kiosk back to the start, empty.
+    await kiosk.waitForURL(`${server.url}/check-in`, { timeout: 20_000 });
+    expect(await kiosk.textContent('main')).not.toContain('Welkom, u bent aangemeld');
+    expect(await kiosk.inputValue('#code')).toBe('');
+    await kioskContext.close();
+    await desk.context().close();
+  }, 60_000);
+
+  test('with JavaScript the kiosk counts down, offers more time, and resets; wrong codes are explained', async () => {
+    const context = await newContext(browser, { width: 320, height: 700 });
+    const kiosk = await context.newPage();
+    await kiosk.goto(`${server.url}/check-in?branch=${branchId}`);
+    await kiosk.fill('#code', 'ZZZZZZZ');
+    await Promise.all([kiosk.waitForNavigation(), kiosk.click('text=Aanmelden')]);
+    expect(await kiosk.textContent('.error-summary')).toContain('Wij vinden deze code niet');
+    await expectAccessible(kiosk, 'arrival-kiosk-wrong-code-320');
+
+    await kiosk.fill('#code', 'PQ3RS4T');
+    await Promise.all([kiosk.waitForNavigation(), kiosk.click('text=Aanmelden')]);
+    expect(await kiosk.textContent('main')).toContain('Welkom, u bent aangemeld.');
+    expect(await kiosk.isVisible('[data-more-time]')).toBe(true);
+    await kiosk.waitForFunction(() => /over (9|10|11) seconden/.test(document.querySelector('[data-reset-after]')!.textContent ?? ''));
+    await expectAccessible(kiosk, 'arrival-kiosk-arrived-320');
+    await kiosk.waitForURL(`${server.url}/check-in`, { timeout: 15_000 });
+    expect(await kiosk.textContent('main')).not.toContain('Welkom');
+    await context.close();
+  }, 60_000);
+
+  test('a walk-in takes a number: printable ticket, the desk sees it, calls it, and the display shows it live', async () => {
+    const desk = await openDesk();
+    const display = await (await newContext(browser, { width: 1280, height: 720 })).newPage();
+    await display.goto(`${server.url}/queue/${branchId}`);
+    await display.waitForTimeout(300);
+
+    const kiosk = await (await newContext(browser, { javaScriptEnabled: false, width: 800 })).newPage();
+    await kiosk.goto(`${server.url}/check-in?branch=${branchId}`);
+    await Promise.all([kiosk.waitForNavigation(), kiosk.click('button[value=device]')]);
+    expect(new URL(kiosk.url()).pathname).toMatch(/^\/check-in\/ticket\//);
+    expect(await kiosk.textContent('.ticket-number')).toBe('1');
+    expect(await kiosk.textContent('.ticket')).toContain('Telefoon, tablet of computer');
+    await expectAccessible(kiosk, 'arrival-ticket');
+
+    await desk.locator('#queue-panel').getByText('Nummer 1').waitFor({ timeout: 1000 });
+    expect(await display.textContent('#waiting')).toContain('Wachtend: 2'); // the walk-in and the checked-in 11:00
+    // Call it to desk 2 from the desk screen: over the socket, no page load.
+    const row = desk.locator('#queue-panel tr', { hasText: 'Nummer 1' });
+    await row.locator('select[name=desk]').selectOption('2');
+    await row.getByRole('button', { name: 'Oproepen' }).click();
+    await display.locator('#calls').getByText('Balie 2').waitFor({ timeout: 1000 });
+    expect(await display.textContent('#calls .call')).toMatch(/Nummer\s*1\s*Balie\s*2/);
+    await desk.locator('#queue-panel').getByText('Opgeroepen naar balie 2').waitFor({ timeout: 1000 });
+    expect(await noReload(desk)).toBe(true);
+    await expectAccessible(desk, 'arrival-desk-called');
+    await expectAccessible(display, 'arrival-queue-display');
+    expect(await display.textContent('body')).not.toMatch(/Jansen|de Wit/);
+    await desk.context().close();
+    await kiosk.context().close();
+    await display.context().close();
+  }, 60_000);
+
+  test('the queue display reconnects after a server restart and shows the current state', async () => {
+    const display = await (await newContext(browser, { width: 1280, height: 720 })).newPage();
+    await display.goto(`${server.url}/queue/${branchId}`);
+    await display.waitForTimeout(300);
+    const port = Number(new URL(server.url).port);
+    await server.close();
+    await display.locator('#offline').waitFor({ state: 'visible', timeout: 5000 });
+
+    server = await startLiveServer({ clock, dir: server.dir, port });
+    // Something changes while the display reconnects: it must show the state after the restart.
+    const user = server.deps.auth.currentUser(volunteerId)!;
+    const walkin = server.deps.arrival.takeNumber(branchId, '');
+    expect(server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null }, user, walkin.id, 1).ok).toBe(true);
+    await display.locator('#calls .call').first().getByText(String(walkin.number)).waitFor({ timeout: 10_000 });
+    expect(await display.textContent('#calls .call')).toMatch(new RegExp(`Nummer\\s*${walkin.number}\\s*Balie\\s*1`));
+    await display.locator('#offline').waitFor({ state: 'hidden', timeout: 1000 });
+    // And it is live again on the new server.
+    const next = server.deps.arrival.takeNumber(branchId, '');
+    server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null }, user, next.id, 2);
+    await display.locator('#calls .call').first().getByText(String(next.number)).waitFor({ timeout: 1000 });
+    await screenshot(display, 'arrival-queue-display-after-restart');
+    await display.context().close();
+  }, 60_000);
+});
