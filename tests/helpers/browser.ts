@@ -22,19 +22,51 @@ export interface ContextOptions {
   height?: number;
 }
 
-export function newContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
-  return browser.newContext({
+/** Contexts created with JavaScript off: axe-core cannot run inside them (it is a script). */
+const scriptless = new WeakSet<BrowserContext>();
+
+export async function newContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
     javaScriptEnabled: options.javaScriptEnabled ?? true,
     viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
     locale: 'nl-NL',
     timezoneId: 'Europe/Amsterdam',
   });
+  if (options.javaScriptEnabled === false) scriptless.add(context);
+  return context;
 }
 
-/** Runs axe-core (WCAG 2.1 A/AA rules) and returns readable violations; expect it to equal []. */
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+/**
+ * Runs axe-core (WCAG 2.1 A/AA rules) and returns readable violations; expect it to equal [].
+ * For a page in a JavaScript-off context, axe checks an exact copy of the page as it is now (same HTML,
+ * same URL, same stylesheets, same viewport) in a scripted twin context: this also covers pages that are
+ * the result of a POST, which cannot simply be loaded again.
+ */
 export async function axeViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  let target = page;
+  let twin: BrowserContext | null = null;
+  if (scriptless.has(page.context())) {
+    const browser = page.context().browser();
+    if (!browser) throw new Error('page has no browser');
+    const html = await page.content();
+    const url = page.url();
+    const viewport = page.viewportSize() ?? { width: 1280, height: 900 };
+    twin = await browser.newContext({ viewport, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', javaScriptEnabled: true });
+    await twin.addCookies(await page.context().cookies());
+    target = await twin.newPage();
+    // The copy must not start live scripts of its own; it only needs the markup and the stylesheet.
+    await target.route('**/*.js', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }));
+    await target.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await target.goto(url);
+  }
+  try {
+    const results = await new AxeBuilder({ page: target }).withTags(AXE_TAGS).analyze();
+    return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  } finally {
+    if (twin) await twin.close();
+  }
 }
 
 /** Full-page screenshot into test-output/screenshots/<name>.png (git-ignored), to look at. */

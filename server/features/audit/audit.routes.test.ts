@@ -26,7 +26,9 @@ describe('/admin/audit', () => {
     expect(second).toBeGreaterThan(0);
     expect(first).toBeGreaterThan(second);
     // The sign-in itself is newest.
-    expect(res.text.indexOf('auth.signed_in</code>')).toBeLessThan(second);
+    const signedIn = res.text.indexOf('sign_in.succeeded</code>');
+    expect(signedIn).toBeGreaterThan(0);
+    expect(signedIn).toBeLessThan(second);
     expect(res.text).toContain('&lt;script&gt;x&lt;/script&gt;');
     expect(res.text).not.toContain('<script>x</script>');
   });

@@ -201,6 +201,12 @@ describe('/admin/branches', () => {
     const closures = t.deps.branches.upcomingClosures(own);
     expect(closures.map((c) => [c.startDate, c.endDate])).toEqual([['2026-04-06', '2026-04-06'], ['2026-07-20', '2026-08-02']]);
 
+    // The same form sent twice, or a closure inside a planned one: a friendly 409, nothing doubled.
+    const twice = await agent.post(`/admin/branches/${own}/closures`).type('form').send({ _csrf: token, start_date: '2026-07-25', end_date: '', reason: 'Dubbel' });
+    expect(twice.status).toBe(409);
+    expect(twice.text).toContain('Er is al een sluitingsdag in deze periode');
+    expect(twice.text).toContain('value="Dubbel"');
+    expect(t.deps.branches.upcomingClosures(own)).toHaveLength(2);
     const bad = await agent.post(`/admin/branches/${own}/closures`).type('form').send({ _csrf: token, start_date: '2026-08-10', end_date: '2026-08-01', reason: 'Verbouwing' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('href="#end_date"');

@@ -181,7 +181,12 @@ export function branchesRouter(deps: Deps): Router {
       const branch = branchOf(deps, req);
       const form = parseForm(closureSchema, req.body, CLOSURE_FIELDS);
       if (!form.ok) return renderClosures(res, 400, branch, form.values, form.errors);
-      deps.branches.addClosure(actorOf(req), branch.id, form.data);
+      try {
+        deps.branches.addClosure(actorOf(req), branch.id, form.data);
+      } catch (err) {
+        if (err instanceof ConflictError) return renderClosures(res, 409, branch, keepValues(req.body, CLOSURE_FIELDS), [{ field: 'start_date', key: err.messageKey }]);
+        throw err;
+      }
       flash(req, 'success', 'branches.closures.added');
       redirectAfterPost(res, `/admin/branches/${branch.id}/closures`);
     })

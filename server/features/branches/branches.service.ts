@@ -134,6 +134,10 @@ export class BranchesService {
     const now = this.clock.now().toISOString();
     return this.repo.transaction(() => {
       this.get(branchId);
+      // Overlapping closures say nothing new and are usually a form sent twice.
+      if (this.repo.closuresBetween(branchId, closure.startDate, closure.endDate).length > 0) {
+        throw new ConflictError('branches.errors.closure_overlap');
+      }
       const id = this.repo.insertClosure({ branchId, ...closure }, now);
       this.audit.record(actor, { action: 'branch.closure_added', subjectType: 'branch', subjectId: branchId, branchId, details: closure });
       return id;
