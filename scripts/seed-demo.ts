@@ -10,6 +10,8 @@ import { buildDeps } from '../server/deps';
 import { systemClock } from '../server/lib/clock';
 import { createLogger } from '../server/lib/logger';
 import { DEMO_PASSWORD, seedDemo, type FeatureSeeder } from '../server/features/demo/demo.seed';
+import { seedAppointmentsDemo } from '../server/features/appointments/appointments.seed';
+import { seedIntakeDemo } from '../server/features/intake/intake.seed';
 
 /**
  * Each feature's demo data, run in this order after the branches and accounts exist. Add yours here:
@@ -17,8 +19,8 @@ import { DEMO_PASSWORD, seedDemo, type FeatureSeeder } from '../server/features/
  * that is idempotent (running the script twice must not double anything).
  */
 const featureSeeders: FeatureSeeder[] = [
-  // e.g. seedIntakeDemo (server/features/intake/intake.seed.ts),
-  // e.g. seedAppointmentsDemo (server/features/appointments/appointments.seed.ts),
+  seedIntakeDemo,
+  seedAppointmentsDemo,
 ];
 
 export interface SeedOutput {

@@ -58,7 +58,7 @@ export function createApp(deps: Deps): Express {
   app.use(csrf.protect);
 
   // Panels on /desk, one per feature (see server/features/desk/desk.panels.ts).
-  const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue), appointmentsDeskPanel(deps.appointments, deps.clock)];
+  const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue, deps.config.staffIdleMinutes), appointmentsDeskPanel(deps.appointments, deps.clock)];
   // Extra sections on the /admin index, one per feature (see server/features/admin/admin.routes.ts).
   const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection];
 

@@ -12,6 +12,19 @@
   var busy = false;
   var again = false;
   var connectedBefore = false;
+  // Live refreshes are requests too, and would keep an unattended desk signed in for ever. When nobody has
+  // touched the page for (almost) the idle timeout, refreshes pause; the session then ends on the server,
+  // the socket is closed, and the page reloads to the sign-in page. Any touch resumes and catches up.
+  var idleEl = document.querySelector('[data-idle-minutes]');
+  var idleMs = (idleEl ? Number(idleEl.getAttribute('data-idle-minutes')) : 15) * 60000 - 30000;
+  var lastActive = Date.now();
+  var paused = false;
+  ['pointerdown', 'keydown', 'wheel'].forEach(function (type) {
+    document.addEventListener(type, function () {
+      lastActive = Date.now();
+      if (paused) { paused = false; schedule(); }
+    }, true);
+  });
 
   function rememberedDesk() {
     try { return localStorage.getItem(DESK_KEY); } catch (e) { return null; }
@@ -67,6 +80,7 @@
   }
   function schedule(payload) {
     if (payload && payload.branchId !== undefined && Number(payload.branchId) !== branch) return;
+    if (Date.now() - lastActive > idleMs) { paused = true; return; }
     clearTimeout(timer);
     timer = setTimeout(swap, 80);
   }

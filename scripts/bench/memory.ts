@@ -30,6 +30,10 @@ async function main(): Promise<void> {
     const loaded = rssMb(server.child.pid!);
     console.log(`cold start (spawn → /healthz answers): ${starts.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} (median ${[...starts].sort((a, b) => a - b)[1].toFixed(0)} ms)`);
     console.log(`resident memory idle: ${idle.toFixed(1)} MB; after 2,000 requests to /: ${loaded.toFixed(1)} MB`);
+    // SPEC §6: idle memory at most 100 MB RSS; cold start at most 1 s.
+    const median = [...starts].sort((a, b) => a - b)[1];
+    console.log(`SPEC §6 budget: idle RSS <= 100 MB ${idle <= 100 ? 'ok' : 'NOT MET'}; cold start <= 1 s ${median <= 1000 ? 'ok' : 'NOT MET'}`);
+    if (idle > 100 || median > 1000) process.exitCode = 1;
   } finally {
     await server.stop();
   }

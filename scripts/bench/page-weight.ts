@@ -9,6 +9,7 @@
 import { DEMO_PASSWORD } from '../../server/features/demo/demo.seed';
 import { freePort, kb, printTable, productionEnv, seededDatabase, Session, startCompiledServer, tempDataDir, type RawResponse } from './bench-lib';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 const PUBLIC_BUDGET = 14 * 1024;
 const STAFF_BUDGET = 30 * 1024;
@@ -104,8 +105,6 @@ async function measure(session: Session, spec: PageSpec): Promise<Measured | { p
 }
 
 function decode(res: RawResponse): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const zlib = require('node:zlib') as typeof import('node:zlib');
   const enc = res.headers['content-encoding'];
   if (enc === 'br') return zlib.brotliDecompressSync(res.body).toString('utf8');
   if (enc === 'gzip') return zlib.gunzipSync(res.body).toString('utf8');

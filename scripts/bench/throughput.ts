@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import { freePort, productionEnv, request, seededDatabase, startCompiledServer, tempDataDir } from './bench-lib';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -64,14 +65,18 @@ async function main(): Promise<void> {
     const check = await request(bare.url);
     if (!check.body.equals(page.body)) throw new Error('bare server does not return the same bytes');
 
-    console.log(`Throughput of GET / — ${page.body.length} bytes uncompressed from both servers; autocannon, ${CONNECTIONS} connections, ${DURATION_S} s each, 127.0.0.1; ${process.platform} ${process.arch}, Node ${process.version}, ${require('node:os').cpus().length} CPU(s).`);
+    console.log(`Throughput of GET / — ${page.body.length} bytes uncompressed from both servers; autocannon, ${CONNECTIONS} connections, ${DURATION_S} s each, 127.0.0.1; ${process.platform} ${process.arch}, Node ${process.version}, ${os.cpus().length} CPU(s).`);
     const appResult = await load('Dichterbij /', `${app.url}/`);
     const bareResult = await load('bare node:http, same bytes', bare.url);
     for (const r of [appResult, bareResult]) {
       console.log(`${r.name.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}   non-2xx ${r.non2xx}`);
     }
     console.log(`ratio app / bare: ${(appResult.rps / bareResult.rps).toFixed(3)} (${((appResult.rps / bareResult.rps) * 100).toFixed(1)} % of a static file server)`);
-    if (appResult.errors + appResult.non2xx > 0) process.exitCode = 1;
+    // SPEC §6: at least 50 % of the bare server's request rate, p99 under 50 ms.
+    const ratioOk = appResult.rps / bareResult.rps >= 0.5;
+    const p99Ok = appResult.p99 < 50;
+    console.log(`SPEC §6 budget: ratio >= 0.5 ${ratioOk ? 'ok' : 'NOT MET'}; p99 < 50 ms ${p99Ok ? 'ok' : 'NOT MET'}`);
+    if (appResult.errors + appResult.non2xx > 0 || !ratioOk || !p99Ok) process.exitCode = 1;
   } finally {
     bare?.stop();
     await app.stop();

@@ -133,7 +133,7 @@ describe('booking in Chromium with JavaScript off', () => {
     await page.goto(manageUrl.replace('?booked=1', '') + '/cancel');
     await check(page, 'booking-320-9-cancel');
     await context.close();
-  });
+  }, 120_000);
 
   test('desktop, day after the autumn clock change: .ics at 10:00 local (09:00 UTC)', async () => {
     clock.set('2026-10-23T08:00:00Z'); // Friday before the autumn clock change
@@ -143,8 +143,20 @@ describe('booking in Chromium with JavaScript off', () => {
     const mail = await confirmationMail(2);
     expect(mail.text).toContain('maandag 26 oktober 2026, 10:00');
     expect(icsStart(mail.ics)).toEqual({ local: '2026-10-26T10:00:00', utc: '2026-10-26T09:00:00.000Z' });
+
+    // Someone else takes the last desk at 10:30: choosing it now gives the friendly "just taken" page.
+    const start = '2026-10-26T09:30:00.000Z';
+    for (let i = 0; i < 2; i++) {
+      server.deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+        branchId, topicKey: 'other', startsAt: start, name: `Ander ${i}`, email: null, phone: '0612345678', needs: {}, language: 'nl', channel: 'online', idempotencyKey: null, capacityOverride: false,
+      });
+    }
+    const taken = await page.goto(`${server.url}/book/details?branch=${branchId}&topic=digid&start=${encodeURIComponent(start)}`);
+    expect(taken?.status()).toBe(409);
+    expect(await page.textContent('main')).toContain('Deze tijd is net weg');
+    await check(page, 'booking-desktop-7-taken');
     await context.close();
-  });
+  }, 120_000);
 
   test('the staff list, the booking and the day list are accessible at 320 px and desktop', async () => {
     for (const width of [320, 1280]) {
@@ -164,5 +176,5 @@ describe('booking in Chromium with JavaScript off', () => {
       await check(page, `appointments-desk-${width}`);
       await context.close();
     }
-  });
+  }, 180_000);
 });

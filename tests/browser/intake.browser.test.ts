@@ -61,7 +61,7 @@ describe('intake, desk and survey in Chromium', () => {
     expect(table).toContain('2 brieven van 2024');
     await expectAccessible(page, 'intake-list');
     await context.close();
-  });
+  }, 90_000);
 
   test('JavaScript on: topics follow the organisation without a round trip, the timer fills the duration', async () => {
     const context = await newContext(browser, { javaScriptEnabled: true });
@@ -82,7 +82,7 @@ describe('intake, desk and survey in Chromium', () => {
     expect(count()).toBe(before + 1);
     expect(await page.textContent('main')).toContain('Vraag 2 van deze bezoeker');
     await context.close();
-  });
+  }, 90_000);
 
   test('survey at the kiosk: big buttons, one POST, thank you, next visitor', async () => {
     const context = await newContext(browser, { javaScriptEnabled: false, width: 800 });
@@ -107,7 +107,7 @@ describe('intake, desk and survey in Chromium', () => {
     await Promise.all([page.waitForNavigation(), page.click('a:has-text("Volgende bezoeker")')]);
     expect(await page.isChecked('#satisfaction-5')).toBe(false);
     await context.close();
-  });
+  }, 90_000);
 
   test('coordinator pages: categories, partners and desk tiles pass axe', async () => {
     const context = await newContext(browser, { javaScriptEnabled: false });
@@ -122,5 +122,5 @@ describe('intake, desk and survey in Chromium', () => {
     await page.goto(`${server.url}/intake/tiles?branch=${branchId}`);
     await expectAccessible(page, 'intake-tiles');
     await context.close();
-  });
+  }, 90_000);
 });

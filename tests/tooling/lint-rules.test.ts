@@ -36,6 +36,12 @@ describe('lint rules hold the one-way dependencies (STYLE.md)', () => {
     expect(await rulesFor(file, "import { DemoRepository } from './demo.repository';\nexport const x = DemoRepository;\n")).not.toContain(restricted);
   });
 
+  test('routers do not import each other (types are fine)', async () => {
+    const file = 'server/features/demo/demo.routes.ts';
+    expect(await rulesFor(file, "import { helper } from '../other/other.routes';\nexport const x = helper;\n")).toContain(restricted);
+    expect(await rulesFor(file, "import type { Section } from '../admin/admin.routes';\nexport type X = Section;\n")).not.toContain(restricted);
+  });
+
   test('only server/realtime uses socket.io and only db/repositories use better-sqlite3', async () => {
     const code = "import { Server } from 'socket.io';\nexport const x = Server;\n";
     expect(await rulesFor('server/features/demo/demo.routes.ts', code)).toContain(restricted);

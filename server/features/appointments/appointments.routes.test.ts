@@ -42,7 +42,7 @@ describe('/appointments', () => {
       const page = await t.agent().get(`/appointments/${token}`);
       expect(page.status).toBe(200);
       expect(page.text).toContain('dinsdag 3 maart 2026, 10:00');
-      expect(page.headers['cache-control'] ?? '').not.toContain('public');
+      expect(page.headers['cache-control']).toBe('no-store');
       const ics = await t.agent().get(`/appointments/${token}/calendar.ics`);
       expect(ics.status).toBe(200);
       expect(ics.headers['content-type']).toContain('text/calendar');

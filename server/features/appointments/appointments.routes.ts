@@ -49,6 +49,12 @@ export function appointmentsRouter(deps: Deps): Router {
     handler: (_req, _res, next) => next(new TooManyRequestsError()),
   });
 
+  // Every page here may show personal data: never keep it in a (shared kiosk's) browser or proxy cache.
+  router.use('/appointments', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
   // ------------------------------------------------------------------ staff helpers
 
   function staffBranches(user: CurrentUser): Branch[] {

@@ -172,6 +172,30 @@ describe('AppointmentsService', () => {
   });
 });
 
+describe('availability from a real branch schedule on the clock-change Sundays', () => {
+  test.each([
+    ['2026-03-29', '2026-03-20T08:00:00Z'],
+    ['2026-10-25', '2026-10-16T08:00:00Z'],
+    ['2027-03-28', '2027-03-19T08:00:00Z'],
+    ['2027-10-31', '2027-10-22T08:00:00Z'],
+  ])('%s: a branch open 09:00–17:00 on Sunday offers exactly 16 times, and each books at its own instant', async (sunday, now) => {
+    const t = createTestApp({ clock: new FakeClock(now) });
+    try {
+      const branch = createBranch(t.deps, { desks: 1 });
+      t.deps.branches.replaceOpeningHours(SYSTEM_ACTOR, branch, [{ weekday: 7, opens: '09:00', closes: '17:00' }]);
+      const [day] = t.deps.appointments.freeDays(branch, sunday, 1);
+      expect(day.slots.map((s) => s.time)).toEqual(Array.from({ length: 16 }, (_, i) => `${String(9 + Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`));
+      for (const slot of day.slots) {
+        const a = t.deps.appointments.book(citizen, input(branch, slot.startsAt, { email: null, phone: '0612345678' })).appointment;
+        expect([a.localDate, a.localTime]).toEqual([sunday, slot.time]);
+      }
+      expect(t.deps.appointments.freeDays(branch, sunday, 1)[0].slots).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('reminders across two server instances on one database file', () => {
   test('exactly one reminder per booking when two schedulers race and the server restarts', async () => {
     const dir = tempDir();

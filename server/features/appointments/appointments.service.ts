@@ -9,7 +9,7 @@ import type { Mailer } from '../../mail/mailer';
 import { buildIcs, parseMailbox, type IcsMethod } from '../../mail/ics';
 import type { AuditService } from '../audit/audit.service';
 import type { Branch, BranchesService } from '../branches/branches.service';
-import { findSlot, freeDays, nearestFree, type FreeDay, type FreeSlot, type ScheduleDay, type SlotRules } from './availability';
+import { daySlots, findSlot, freeDays, nearestFree, type FreeDay, type FreeSlot, type ScheduleDay, type Slot, type SlotRules } from './availability';
 import {
   CapacityExceededError,
   isUniqueViolation,
@@ -142,6 +142,12 @@ export class AppointmentsService {
     // Staff may book a desk visitor into the slot that is running now, and beyond the public horizon.
     const effective = staff ? { ...rules, minNoticeMinutes: -rules.slotMinutes, horizonDays: 366 } : rules;
     return freeDays(schedule, effective, this.repo.slotCounts(branchId, from, to), now);
+  }
+
+  /** Every slot of the schedule, booked or not (for the demo seed and day overviews). */
+  allSlots(branchId: number, fromDate: string, days: number): { date: string; slots: Slot[] }[] {
+    const b = this.branch(branchId);
+    return this.schedule(branchId, fromDate, days).map((d) => ({ date: d.date, slots: daySlots(d, b.slotMinutes) }));
   }
 
   /** Days with free times, starting at `fromDate`, looking at most `searchDays` ahead; for paging. */

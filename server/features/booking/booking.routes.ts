@@ -112,6 +112,12 @@ export function bookingRouter(deps: Deps): Router {
     });
   }
 
+  // The details and check steps show what the citizen typed: not for the browser or proxy cache.
+  router.use(['/book/details', '/book/check'], (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
   router
     .route('/book')
     .get((_req, res) => {

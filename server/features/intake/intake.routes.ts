@@ -15,7 +15,7 @@ import { QUESTION_FIELDS, TALLY_FIELDS, TILE_FIELDS, VISIT_FIELDS, questionSchem
 const STAFF = ['volunteer', 'coordinator', 'admin'] as const;
 
 /** Branches the user works at (admins: every open branch), for pickers. */
-export function branchesOf(deps: Deps, user: CurrentUser): Branch[] {
+function branchesOf(deps: Deps, user: CurrentUser): Branch[] {
   const ids = visibleBranchIds(user);
   const all = deps.branches.listActive();
   return ids === null ? all : all.filter((b) => ids.includes(b.id));

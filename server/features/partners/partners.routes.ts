@@ -1,12 +1,12 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
-import { parseId, requireRole, type CurrentUser, type Role } from '../../http/auth';
+import { parseId, requireRole, visibleBranchIds, type CurrentUser, type Role } from '../../http/auth';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
 import { parseForm, type FieldError, type FormValues } from '../../http/validation';
 import type { AdminSection } from '../admin/admin.routes';
-import { branchesOf } from '../intake/intake.routes';
+import type { Branch } from '../branches/branches.service';
 import { PARTNER_KINDS, canManagePartner, type Partner, type PartnerInput } from './partners.service';
 import { PARTNER_FIELDS, RETIRE_FIELDS, partnerSchema, retireSchema } from './partners.schema';
 
@@ -19,6 +19,13 @@ export const partnersAdminSection: AdminSection = {
   roles: MANAGERS,
   order: 35,
 };
+
+/** Open branches the user works at (admins: all), for the scope choice. */
+function branchesOf(deps: Deps, user: CurrentUser): Branch[] {
+  const ids = visibleBranchIds(user);
+  const all = deps.branches.listActive();
+  return ids === null ? all : all.filter((b) => ids.includes(b.id));
+}
 
 function scopeOf(p: Pick<Partner, 'branchId'>): string {
   return p.branchId === null ? 'global' : String(p.branchId);

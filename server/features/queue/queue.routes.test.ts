@@ -73,7 +73,9 @@ describe('desk queue panel, desk actions and the public queue display', () => {
 
     const start = await desk.post(`/queue/walkins/${a}/start`).type('form').send({ _csrf: token });
     expect(start.status).toBe(303);
-    expect(start.headers.location).toBe(`/intake/new?walkin=${a}&channel=desk`);
+    expect(start.headers.location).toBe(`/intake/new?walkin=${a}&channel=desk&branch=${branch}`);
+    // The intake opens for this visit (the intake feature reads walkin, channel and branch).
+    expect((await desk.get(start.headers.location)).status).toBe(200);
     expect(statusOf(a)).toBe('in_progress');
     // Double submit: the second start finds nothing to start and says so, without an error page.
     const again = await desk.post(`/queue/walkins/${a}/start`).type('form').send({ _csrf: token });
@@ -105,7 +107,7 @@ describe('desk queue panel, desk actions and the public queue display', () => {
     expect(JSON.stringify(state.body)).not.toContain('Piet');
 
     const start = await desk.post(`/queue/appointments/${id}/start`).type('form').send({ _csrf: token });
-    expect(start.headers.location).toBe(`/intake/new?appointment=${id}&channel=appointment`);
+    expect(start.headers.location).toBe(`/intake/new?appointment=${id}&channel=appointment&branch=${branch}`);
     expect(t.deps.appointments.findById(id)!.status).toBe('in_progress');
   });
 

@@ -26,12 +26,13 @@ export function queueRouter(deps: Deps): Router {
   const queue = deps.queue;
   const staff = requireRole('volunteer', 'coordinator');
 
-  const back = (req: Request, res: Response, result: QueueActionResult, next?: string): void => {
+  type Entry = Extract<QueueActionResult, { ok: true }>['entry'];
+  const back = (req: Request, res: Response, result: QueueActionResult, next?: (entry: Entry) => string): void => {
     if (!result.ok) {
       flash(req, 'info', 'queue.flash.state_changed');
       return redirectAfterPost(res, '/desk');
     }
-    redirectAfterPost(res, next ?? `/desk?branch=${result.entry.branchId}`);
+    redirectAfterPost(res, next ? next(result.entry) : `/desk?branch=${result.entry.branchId}`);
   };
 
   // The desk comes from a <select> of the branch's desks, so a bad value is a forged or broken form: 400.
@@ -55,7 +56,7 @@ export function queueRouter(deps: Deps): Router {
     .all(staff)
     .post((req, res) => {
       const id = idParam(req);
-      back(req, res, queue.startWalkin(actorOf(req), req.user!, id), `/intake/new?walkin=${id}&channel=desk`);
+      back(req, res, queue.startWalkin(actorOf(req), req.user!, id), (e) => `/intake/new?walkin=${id}&channel=desk&branch=${e.branchId}`);
     })
     .all(methodNotAllowed);
   router
@@ -82,7 +83,7 @@ export function queueRouter(deps: Deps): Router {
     .all(staff)
     .post((req, res) => {
       const id = idParam(req);
-      back(req, res, queue.startAppointment(actorOf(req), req.user!, id), `/intake/new?appointment=${id}&channel=appointment`);
+      back(req, res, queue.startAppointment(actorOf(req), req.user!, id), (e) => `/intake/new?appointment=${id}&channel=appointment&branch=${e.branchId}`);
     })
     .all(methodNotAllowed);
 

@@ -1,0 +1,40 @@
+import { startLiveServer } from '../../../tests/helpers/live-server';
+import { startSmtpServer } from '../../../tests/helpers/smtp';
+import { createBranch } from '../../../tests/helpers/test-app';
+import { FakeClock } from '../../lib/clock';
+import { SmtpTransport } from '../../mail/transport';
+
+describe('reminder scheduler in the running server', () => {
+  test('a restart around the reminder time still sends exactly one reminder per booking, through SMTP', async () => {
+    const smtp = await startSmtpServer();
+    const clock = new FakeClock('2026-03-02T08:00:00Z');
+    let server = await startLiveServer({ clock, backgroundJobs: true, mailTransport: new SmtpTransport(smtp.url) });
+    const dir = server.dir;
+    try {
+      const branch = createBranch(server.deps, { desks: 2 });
+      for (const startsAt of ['2026-03-04T09:00:00.000Z', '2026-03-04T09:30:00.000Z']) {
+        server.deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+          branchId: branch, topicKey: 'digid', startsAt, name: 'Jan', email: 'jan@example.nl', phone: null, needs: {}, language: 'nl', channel: 'online', idempotencyKey: null, capacityOverride: false,
+        });
+      }
+      await smtp.waitFor(2); // the two confirmations
+      clock.set('2026-03-03T09:10:00Z'); // the first reminder is due now, the second not yet
+      await server.close();
+      server = await startLiveServer({ clock, dir, backgroundJobs: true, mailTransport: new SmtpTransport(smtp.url) });
+      await smtp.waitFor(3);
+      await server.close(); // restart again, right around the second one's time
+      clock.set('2026-03-03T09:31:00Z');
+      server = await startLiveServer({ clock, dir, backgroundJobs: true, mailTransport: new SmtpTransport(smtp.url) });
+      await smtp.waitFor(4);
+      await server.close();
+      server = await startLiveServer({ clock, dir, backgroundJobs: true, mailTransport: new SmtpTransport(smtp.url) });
+      await new Promise((r) => setTimeout(r, 500)); // a pass that must find nothing to do
+      const subjects = smtp.messages.map((m) => m.subject);
+      expect(subjects.filter((s) => s?.startsWith('Herinnering'))).toEqual(['Herinnering: morgen uw afspraak om 10:00', 'Herinnering: morgen uw afspraak om 10:30']);
+      expect(smtp.messages).toHaveLength(4);
+    } finally {
+      await server.close();
+      await smtp.stop();
+    }
+  });
+});
