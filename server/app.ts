@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import compression from 'compression';
 import pinoHttp from 'pino-http';
+import { HTTP_LOG_SERIALIZERS } from './lib/logger';
 import type { Deps } from './deps';
 import { VIEWS_DIR } from './paths';
 import { securityHeaders } from './http/security';
@@ -42,7 +43,7 @@ export function createApp(deps: Deps): Express {
   app.set('view cache', config.env === 'production');
   app.set('query parser', 'simple');
 
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  app.use(pinoHttp({ logger: deps.logger, serializers: HTTP_LOG_SERIALIZERS, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
   app.use(securityHeaders(config));
   app.use(compression());
 

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Deps } from '../deps';
 import { AppError, NotFoundError } from './errors';
 import { chooseLanguage, directionOf, LANGUAGES } from '../lib/i18n';
+import { loggableUrl } from '../lib/logger';
 
 interface HttpLikeError {
   status?: number;
@@ -34,7 +35,7 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const { status, key } = classify(err);
-    if (status >= 500) deps.logger.error({ err, url: req.originalUrl }, 'unhandled error');
+    if (status >= 500) deps.logger.error({ err, url: loggableUrl(req.originalUrl) }, 'unhandled error');
     // The error may have happened before the locals middleware ran (e.g. body too large).
     if (!res.locals.t) {
       const lang = chooseLanguage(/(?:^|;\s*)lang=([a-z]{2})/.exec(req.headers.cookie ?? '')?.[1], deps.translations);

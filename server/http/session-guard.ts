@@ -28,8 +28,9 @@ export function sessionGuard(deps: Deps): RequestHandler {
     session.lastSeenAt = now;
     req.user = user;
     res.locals.user = user;
-    // Someone signed in with a temporary password must choose their own before doing anything else.
-    if (user.mustChangePassword && req.method === 'GET' && !['/account/password', '/logout'].includes(req.path) && !req.path.startsWith('/static/')) {
+    // Someone signed in with a temporary password must choose their own before doing anything else:
+    // every method, not only GET, or a form posted with the temporary password would still change data.
+    if (user.mustChangePassword && !['/account/password', '/logout'].includes(req.path) && !req.path.startsWith('/static/')) {
       return res.redirect(303, '/account/password');
     }
     next();

@@ -27,6 +27,7 @@ export class SqliteSessionStore extends Store {
   private readonly purgeStmt;
   private readonly byUserStmt;
   private readonly destroyByUserStmt;
+  private readonly destroyOthersStmt;
 
   constructor(
     db: Db,
@@ -43,6 +44,7 @@ export class SqliteSessionStore extends Store {
     this.purgeStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
     this.byUserStmt = db.prepare('SELECT sid FROM sessions WHERE user_id = ?').pluck();
     this.destroyByUserStmt = db.prepare('DELETE FROM sessions WHERE user_id = ?');
+    this.destroyOthersStmt = db.prepare('DELETE FROM sessions WHERE user_id = ? AND sid <> ?');
   }
 
   private expiry(sess: SessionData): number {
@@ -96,6 +98,11 @@ export class SqliteSessionStore extends Store {
 
   destroyAllOfUser(userId: number): void {
     this.destroyByUserStmt.run(userId);
+  }
+
+  /** Ends every session of a user except one (the one in which they just changed their password). */
+  destroyOthersOfUser(userId: number, keepSid: string): void {
+    this.destroyOthersStmt.run(userId, keepSid);
   }
 }
 

@@ -50,6 +50,9 @@ describe('kiosk check-in and walk-in numbers', () => {
     const page = await agent.get('/check-in');
     expect(page.text).toContain('Welkom bij Centrale Bibliotheek');
     expect(page.text).toContain('name="code"');
+    // The QR code on the confirmation opens /check-in?code=…: the code is filled in, not submitted.
+    const qr = await agent.get('/check-in?code=K7M2QXA');
+    expect(qr.text).toMatch(/id="code" name="code" type="text"\s*value="K7M2QXA"/);
     // Unknown branch ids are ignored, not stored.
     expect((await t.agent().get('/check-in?branch=99999')).status).toBe(200);
   });

@@ -113,6 +113,7 @@ export function authRouter(deps: Deps, csrf: { regenerate: (req: Request) => str
       const user = req.user as CurrentUser;
       const changed = await deps.auth.changeOwnPassword(user, form.data.current_password, form.data.password, req.ip ?? 'unknown');
       if (!changed) return rerender([{ field: 'current_password', key: 'auth.errors.current_wrong' }]);
+      deps.users.signOutElsewhere(user.id, req.sessionID);
       csrf.regenerate(req);
       flash(req, 'success', 'auth.password.changed');
       redirectAfterPost(res, landingFor({ ...user, mustChangePassword: false }));

@@ -43,3 +43,22 @@ describe('personal data in a question note', () => {
     expect(detectPersonalData(text)).toBeNull();
   });
 });
+
+describe('personal data hidden by other scripts or invisible characters (security review)', () => {
+  test.each([
+    ['BSN ١٢٣٤٥٦٧٨٢', 'bsn'], // Arabic-Indic digits, as an Arabic keyboard types them
+    ['BSN ۱۲۳۴۵۶۷۸۲', 'bsn'], // Extended Arabic-Indic (Persian, Urdu)
+    ['BSN １２３４５６７８２', 'bsn'], // full-width digits from a Japanese or Chinese keyboard
+    ['BSN 1234\u200b56782', 'bsn'], // a zero-width space inside the number
+    ['bel 06\u00ad12345678', 'phone'], // a soft hyphen
+    ['bel ٠٦١٢٣٤٥٦٧٨', 'phone'],
+    ['mail jan＠example.nl', 'email'], // full-width at sign
+    ['mail jan@exam\u200bple.nl', 'email'],
+  ])('%j → %s', (text, kind) => {
+    expect(detectPersonalData(text)).toBe(kind);
+  });
+
+  test.each(['مرحبا، سؤال over DigiD app ✅', '２ brieven', 'e\u0301e\u0301n vraag'])('still accepts %j', (text) => {
+    expect(detectPersonalData(text)).toBeNull();
+  });
+});

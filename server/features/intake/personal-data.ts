@@ -50,8 +50,29 @@ function kindInRun(run: string): PersonalDataKind | null {
   return null;
 }
 
+/**
+ * Any script's decimal digit as 0–9. Unicode keeps each script's digits in a run of ten, zero first; the
+ * runs that touch each other (mathematical digits) are folded to ASCII by NFKC before this is called.
+ */
+function asciiDigit(ch: string): string {
+  const cp = ch.codePointAt(0) as number;
+  let zero = cp;
+  while (cp - zero < 9 && /\p{Nd}/u.test(String.fromCodePoint(zero - 1))) zero--;
+  return String(cp - zero);
+}
+
+/**
+ * The text as the checks should see it: a BSN typed with Arabic-Indic or full-width digits, a full-width
+ * @, or a number split by an invisible character (zero-width space, soft hyphen, direction mark) is still
+ * the same personal data. Only the check uses this; the note is stored exactly as typed.
+ */
+function normaliseForChecks(text: string): string {
+  return text.normalize('NFKC').replace(/\p{Cf}/gu, '').replace(/\p{Nd}/gu, asciiDigit);
+}
+
 /** The first kind of personal data found in the text, or null when the text looks safe to keep. */
-export function detectPersonalData(text: string): PersonalDataKind | null {
+export function detectPersonalData(raw: string): PersonalDataKind | null {
+  const text = normaliseForChecks(raw);
   if (EMAIL.test(text)) return 'email';
   for (const match of text.matchAll(NUMBER_RUN)) {
     const kind = kindInRun(match[0]);

@@ -135,6 +135,19 @@ export class UsersService {
     for (const sid of sessionIds) this.notifier.disconnectSession(sid);
   }
 
+  /**
+   * After someone changed their own password: end their other sessions (another kiosk, a stolen
+   * cookie) so the old password's sessions do not outlive it. The current session stays.
+   */
+  signOutElsewhere(id: number, keepSessionId: string): void {
+    let sessionIds: string[] = [];
+    this.repo.transaction(() => {
+      sessionIds = this.sessions.sessionIdsOfUser(id).filter((sid) => sid !== keepSessionId);
+      this.sessions.destroyOthersOfUser(id, keepSessionId);
+    });
+    for (const sid of sessionIds) this.notifier.disconnectSession(sid);
+  }
+
   /** Sets a new temporary password and signs the person out everywhere. */
   async resetPassword(actor: Actor, id: number): Promise<string> {
     this.get(id);

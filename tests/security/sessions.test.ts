@@ -1,0 +1,95 @@
+import { createTestApp, csrfFrom, csrfToken, createBranch, createUser, signIn, type TestApp } from '../helpers/test-app';
+import { SYSTEM_ACTOR } from '../../server/lib/actor';
+
+/** Session rules from the security review: temporary passwords, lifetimes, signing out elsewhere. */
+describe('security: sessions', () => {
+  let t: TestApp;
+  beforeEach(() => {
+    t = createTestApp();
+  });
+  afterEach(() => t.close());
+
+  const closureCount = (branchId: number): number =>
+    t.db.prepare('SELECT count(*) FROM closures WHERE branch_id = ?').pluck().get(branchId) as number;
+
+  test('someone with a temporary password can do nothing but choose a new one: POSTs go to the password page too', async () => {
+    const branch = createBranch(t.deps);
+    const id = await createUser(t.deps, 'coordinator', [branch], 'coord@bieb.nl');
+    const temporary = await t.deps.users.resetPassword(SYSTEM_ACTOR, id);
+    const agent = t.agent();
+    await signIn(agent, 'coord@bieb.nl', temporary);
+    // A token from the one page such a person can open; it is valid for the whole session.
+    const token = await csrfToken(agent, '/account/password');
+    const res = await agent
+      .post(`/admin/branches/${branch}/closures`)
+      .type('form')
+      .send({ _csrf: token, start_date: '2026-04-01', end_date: '', reason: 'x' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/account/password');
+    expect(closureCount(branch)).toBe(0);
+    // Choosing the new password and signing out still work.
+    const changed = await agent
+      .post('/account/password')
+      .type('form')
+      .send({ _csrf: token, current_password: temporary, password: 'een nieuw lang wachtwoord', password_confirm: 'een nieuw lang wachtwoord' });
+    expect(changed.status).toBe(303);
+    const page = await agent.get(`/admin/branches/${branch}/closures`);
+    const ok = await agent
+      .post(`/admin/branches/${branch}/closures`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), start_date: '2026-04-01', end_date: '', reason: 'x' });
+    expect(ok.status).toBe(303);
+    expect(closureCount(branch)).toBe(1);
+  });
+
+  test('changing your own password signs you out everywhere else, not here', async () => {
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const here = t.agent();
+    const elsewhere = t.agent();
+    await signIn(here, 'vol@bieb.nl');
+    await signIn(elsewhere, 'vol@bieb.nl');
+    expect((await elsewhere.get('/account/password')).status).toBe(200);
+    const token = await csrfToken(here, '/account/password');
+    const changed = await here
+      .post('/account/password')
+      .type('form')
+      .send({ _csrf: token, current_password: 'demo-demo-demo', password: 'een nieuw lang wachtwoord', password_confirm: 'een nieuw lang wachtwoord' });
+    expect(changed.status).toBe(303);
+    expect((await here.get('/account/password')).status).toBe(200);
+    const other = await elsewhere.get('/account/password');
+    expect(other.status).toBe(303);
+    expect(other.headers.location).toMatch(/^\/login/);
+  });
+
+  test('a session ends after the absolute lifetime even when it is used all the time', async () => {
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const agent = t.agent();
+    await signIn(agent, 'vol@bieb.nl');
+    // Every ten minutes for ten hours: never idle, so only the absolute lifetime can end it.
+    for (let i = 0; i < 60; i++) {
+      t.clock.advanceMinutes(10);
+      expect((await agent.get('/account/password')).status).toBe(200);
+    }
+    t.clock.advanceMinutes(10);
+    const res = await agent.get('/account/password');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/login/);
+  });
+
+  test('a disabled account is signed out at once, also on its next POST', async () => {
+    const branch = createBranch(t.deps);
+    const id = await createUser(t.deps, 'coordinator', [branch], 'coord@bieb.nl');
+    const agent = t.agent();
+    await signIn(agent, 'coord@bieb.nl');
+    const page = await agent.get(`/admin/branches/${branch}/closures`);
+    t.deps.users.setDisabled(SYSTEM_ACTOR, id, true);
+    const res = await agent
+      .post(`/admin/branches/${branch}/closures`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), start_date: '2026-04-01', end_date: '', reason: 'x' });
+    expect(res.status).toBe(403);
+    expect(closureCount(branch)).toBe(0);
+  });
+});

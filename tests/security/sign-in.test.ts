@@ -1,0 +1,116 @@
+import type TestAgent from 'supertest/lib/agent';
+import { createTestApp, csrfFrom, createBranch, createUser, type TestApp } from '../helpers/test-app';
+import { SYSTEM_ACTOR } from '../../server/lib/actor';
+
+/** Sign-in from an attacker's point of view: enumeration, lock-outs, redirects. */
+describe('security: sign-in', () => {
+  let t: TestApp;
+  afterEach(() => t.close());
+
+  /** One sign-in attempt from one client (TRUST_PROXY=1 lets a test play several clients). */
+  async function attempt(agent: TestAgent, email: string, password: string, ip?: string, next?: string): Promise<{ status: number; text: string; location?: string }> {
+    const page = await agent.get('/login');
+    const req = agent.post('/login').type('form');
+    if (ip) req.set('X-Forwarded-For', ip);
+    const res = await req.send({ _csrf: csrfFrom(page.text), email, password, ...(next === undefined ? {} : { next }) });
+    return { status: res.status, text: res.text, location: res.headers.location as string | undefined };
+  }
+
+  /** The page without what differs per request anyway (the CSRF token). */
+  const normalise = (html: string): string => html.replace(/name="_csrf" value="[^"]*"/g, '').replace(/value="[^"]*@[^"]*"/g, 'value=""');
+
+  test('no enumeration: unknown address, wrong password and disabled account get the same answer', async () => {
+    t = createTestApp();
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'real@bieb.nl');
+    const off = await createUser(t.deps, 'volunteer', [branch], 'off@bieb.nl');
+    t.deps.users.setDisabled(SYSTEM_ACTOR, off, true);
+    const unknown = await attempt(t.agent(), 'nobody@bieb.nl', 'whatever-password');
+    const wrong = await attempt(t.agent(), 'real@bieb.nl', 'whatever-password');
+    const disabled = await attempt(t.agent(), 'off@bieb.nl', 'demo-demo-demo');
+    expect(unknown.status).toBe(400);
+    expect(wrong.status).toBe(400);
+    expect(disabled.status).toBe(400);
+    expect(normalise(wrong.text)).toBe(normalise(unknown.text));
+    expect(normalise(disabled.text)).toBe(normalise(unknown.text));
+  });
+
+  test('no enumeration: an unknown address is throttled exactly like a real one', async () => {
+    t = createTestApp();
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'real@bieb.nl');
+    const results: Record<string, number[]> = { real: [], unknown: [] };
+    for (const [who, email] of [['real', 'real@bieb.nl'], ['unknown', 'nobody@bieb.nl']] as const) {
+      const agent = t.agent();
+      for (let i = 0; i < 7; i++) results[who].push((await attempt(agent, email, `wrong-${i}`)).status);
+    }
+    expect(results.unknown).toEqual(results.real);
+    expect(results.real).toEqual([400, 400, 400, 400, 400, 429, 429]);
+  });
+
+  test('without a trusted proxy, X-Forwarded-For cannot make one client look like many', async () => {
+    t = createTestApp();
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'real@bieb.nl');
+    const agent = t.agent();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await attempt(agent, 'real@bieb.nl', `wrong-${i}`, `10.0.0.${i + 1}`)).status);
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+  });
+
+  test('an attacker on another network cannot lock the real person out', async () => {
+    t = createTestApp({ env: { TRUST_PROXY: '1' } });
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'real@bieb.nl');
+    const attacker = t.agent();
+    for (let i = 0; i < 40; i++) await attempt(attacker, 'real@bieb.nl', `guess-${i}`, '203.0.113.9');
+    expect((await attempt(attacker, 'real@bieb.nl', 'demo-demo-demo', '203.0.113.9')).status).toBe(429);
+    const real = await attempt(t.agent(), 'real@bieb.nl', 'demo-demo-demo', '198.51.100.20');
+    expect(real.status).toBe(303);
+  });
+
+  test('many attacking clients lock the account for two minutes only', async () => {
+    t = createTestApp({ env: { TRUST_PROXY: '1' } });
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'real@bieb.nl');
+    const attacker = t.agent();
+    // Five tries from each of ten addresses: 50 failures on the account.
+    for (let client = 1; client <= 10; client++) {
+      for (let i = 0; i < 5; i++) await attempt(attacker, 'real@bieb.nl', `guess-${client}-${i}`, `203.0.113.${client}`);
+    }
+    const locked = await attempt(t.agent(), 'real@bieb.nl', 'demo-demo-demo', '198.51.100.20');
+    expect(locked.status).toBe(429);
+    expect(locked.text).toContain('Wacht 2 minuten');
+    t.clock.advanceMinutes(2);
+    t.clock.advance(1000);
+    expect((await attempt(t.agent(), 'real@bieb.nl', 'demo-demo-demo', '198.51.100.20')).status).toBe(303);
+  });
+
+  test.each([
+    ['//evil.example/x'],
+    ['/\\evil.example'],
+    ['https://evil.example/'],
+    ['/\t/evil.example'],
+    ['http:/evil.example'],
+    ['javascript:alert(1)'],
+    [' /desk'],
+  ])('?next=%j never leads to another site', async (next) => {
+    t = createTestApp();
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'real@bieb.nl');
+    const res = await attempt(t.agent(), 'real@bieb.nl', 'demo-demo-demo', undefined, next);
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/desk');
+  });
+
+  test('a local ?next= is followed after sign-in, with header-breaking characters encoded', async () => {
+    t = createTestApp();
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'real@bieb.nl');
+    const ok = await attempt(t.agent(), 'real@bieb.nl', 'demo-demo-demo', undefined, '/intake?branch=1');
+    expect(ok.location).toBe('/intake?branch=1');
+    const odd = await attempt(t.agent(), 'real@bieb.nl', 'demo-demo-demo', undefined, '/a"<b>é');
+    expect(odd.status).toBe(303);
+    expect(odd.location).toBe('/a%22%3Cb%3E%C3%A9');
+  });
+});
