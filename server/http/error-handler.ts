@@ -12,6 +12,9 @@ interface HttpLikeError {
   expose?: boolean;
 }
 
+/** Statuses with their own title and text in locales/<lang>/errors.json; any other 4xx reads as a 400. */
+const KNOWN_STATUSES: readonly number[] = [400, 403, 404, 405, 409, 410, 413, 429];
+
 /** Maps any error to a status and a translation key for the friendly page. */
 export function classify(err: unknown): { status: number; key: string } {
   if (err instanceof AppError) return { status: err.status, key: err.messageKey };
@@ -21,10 +24,15 @@ export function classify(err: unknown): { status: number; key: string } {
   if (e.type === 'parameters.too.many') return { status: 413, key: 'errors.413.text' };
   const status = e.status ?? e.statusCode;
   if (status && status >= 400 && status < 500) {
-    const known = [400, 403, 404, 405, 410, 413, 429];
-    return { status, key: known.includes(status) ? `errors.${status}.text` : 'errors.400.text' };
+    return { status, key: KNOWN_STATUSES.includes(status) ? `errors.${status}.text` : 'errors.400.text' };
   }
   return { status: 500, key: 'errors.500.text' };
+}
+
+/** The title's status: e.g. a 415 (unknown charset) keeps its status but is titled like a 400. */
+export function titleStatus(status: number): number {
+  if (status >= 500) return 500;
+  return KNOWN_STATUSES.includes(status) ? status : 400;
 }
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());
@@ -58,6 +66,6 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
       res.json({ error: status, message: res.locals.t(key) });
       return;
     }
-    res.render('errors/error', { title: res.locals.t(`errors.${status}.title`), status, messageKey: key, stack });
+    res.render('errors/error', { title: res.locals.t(`errors.${titleStatus(status)}.title`), status: titleStatus(status), messageKey: key, stack });
   };
 }

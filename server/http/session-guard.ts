@@ -28,6 +28,9 @@ export function sessionGuard(deps: Deps): RequestHandler {
     session.lastSeenAt = now;
     req.user = user;
     res.locals.user = user;
+    // Staff pages show names and contact details; on a shared kiosk the next person must not get them
+    // back from the browser's cache with the Back button after sign-out.
+    res.setHeader('Cache-Control', 'no-store');
     // Someone signed in with a temporary password must choose their own before doing anything else:
     // every method, not only GET, or a form posted with the temporary password would still change data.
     if (user.mustChangePassword && !['/account/password', '/logout'].includes(req.path) && !req.path.startsWith('/static/')) {

@@ -92,4 +92,17 @@ describe('security: sessions', () => {
     expect(res.status).toBe(403);
     expect(closureCount(branch)).toBe(0);
   });
+
+  test('pages for signed-in staff are never stored by the browser (Back after sign-out on a shared kiosk shows nothing)', async () => {
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'coordinator', [branch], 'coord@bieb.nl');
+    const agent = t.agent();
+    await signIn(agent, 'coord@bieb.nl');
+    for (const url of ['/desk', `/intake?branch=${branch}`, `/admin/branches/${branch}`, '/account/password']) {
+      const res = await agent.get(url);
+      expect([url, res.status, res.headers['cache-control']]).toEqual([url, 200, 'no-store']);
+    }
+    // Public pages stay cacheable.
+    expect((await t.agent().get('/')).headers['cache-control']).not.toBe('no-store');
+  });
 });

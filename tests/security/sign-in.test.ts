@@ -113,4 +113,20 @@ describe('security: sign-in', () => {
     expect(odd.status).toBe(303);
     expect(odd.location).toBe('/a%22%3Cb%3E%C3%A9');
   });
+
+  test('a password typed into the e-mail field is not kept in the audit log or the throttle table', async () => {
+    t = createTestApp();
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'real@bieb.nl');
+    const agent = t.agent();
+    for (let i = 0; i < 6; i++) await attempt(agent, 'Mijn Geheime Zin 42!', 'whatever');
+    const stored = [
+      ...t.db.prepare('SELECT actor_label, details FROM audit_log').all(),
+      ...t.db.prepare('SELECT key FROM sign_in_failures').all(),
+    ].map((row) => JSON.stringify(row));
+    expect(stored.join('\n')).not.toContain('Geheime');
+    // A real address is still recorded, so an admin can see who was targeted.
+    await attempt(t.agent(), 'real@bieb.nl', 'wrong');
+    expect(t.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'sign_in.failed' AND details LIKE '%real@bieb.nl%'").pluck().get()).toBe(1);
+  });
 });

@@ -18,6 +18,7 @@ export const TICKET_RESET_SECONDS = 45;
 export const IDLE_RESET_SECONDS = 60;
 /** Wrong codes one kiosk (IP address) may enter per window before it has to wait: stops guessing. */
 export const FAILED_CODES_LIMIT = 20;
+/** Numbers one kiosk may hand out per window: far above a busy branch, but stops someone emptying the queue. */
 export const WALKINS_LIMIT = 120;
 const LIMIT_WINDOW_MS = 15 * 60_000;
 

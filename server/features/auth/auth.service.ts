@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
 import type { CurrentUser } from '../../http/auth';
@@ -30,6 +31,15 @@ const RULES: readonly ThrottleRule[] = [
 ];
 const WINDOW_MINUTES = 15;
 
+/**
+ * What the audit log may keep of a name typed at sign-in: an e-mail address, or only that it was not one.
+ * People type their password into the wrong field; that must not end up readable in the audit log.
+ */
+function typedAccount(email: string): string {
+  const typed = email.trim();
+  return /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/.test(typed) ? typed.slice(0, 254) : '(not an e-mail address)';
+}
+
 export class AuthService {
   constructor(
     private readonly users: UsersRepository,
@@ -57,7 +67,8 @@ export class AuthService {
   }
 
   private keys(email: string, ip: string): Record<ThrottleRule['prefix'], string> {
-    const account = email.trim().toLowerCase();
+    // Hashed, so the table never keeps what was typed (see typedAccount); equal input still meets equal keys.
+    const account = crypto.createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
     return { pair: `pair:${account}|${ip}`, client: `client:${ip}`, account: `account:${account}` };
   }
 
@@ -91,10 +102,11 @@ export class AuthService {
   }
 
   async signIn(email: string, password: string, ip: string): Promise<SignInResult> {
-    const actor: Actor = { userId: null, label: email.slice(0, 254), ip };
+    const typed = typedAccount(email);
+    const actor: Actor = { userId: null, label: typed, ip };
     const wait = this.lockedMinutesLeft(email, ip);
     if (wait > 0) {
-      this.audit.record(actor, { action: 'sign_in.throttled', details: { email } });
+      this.audit.record(actor, { action: 'sign_in.throttled', details: { email: typed } });
       return { kind: 'throttled', retryAfterMinutes: wait };
     }
     const row = this.users.findByEmail(email.trim());
@@ -103,7 +115,7 @@ export class AuthService {
     else await verifyAgainstDummy(password);
     if (!valid || !row) {
       this.recordFailure(email, ip);
-      this.audit.record(actor, { action: 'sign_in.failed', subjectType: 'user', subjectId: row?.id, details: { email } });
+      this.audit.record(actor, { action: 'sign_in.failed', subjectType: 'user', subjectId: row?.id, details: { email: typed } });
       return { kind: 'invalid' };
     }
     const now = this.clock.now().toISOString();

@@ -14,13 +14,13 @@ export function homeRouter(deps: Deps): Router {
     .all(methodNotAllowed);
 
   // Language switch: a plain link, so it works without JavaScript. Only local paths are allowed back.
-  router.get('/language/:code', (req, res) => {
+  router.route('/language/:code').get((req, res) => {
     const code = String(req.params.code);
     const back = typeof req.query.back === 'string' && /^\/(?!\/)[^\s\\]*$/.test(req.query.back) ? req.query.back : '/';
     if (deps.translations.has(code)) {
       res.cookie('lang', code, { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, maxAge: 365 * 24 * 3600_000 });
     }
     res.redirect(303, back);
-  });
+  }).all(methodNotAllowed);
   return router;
 }

@@ -1,0 +1,166 @@
+// THROW-AWAY review tour (engineer G). Delete before finishing.
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { startLiveServer, type LiveServer } from '../helpers/live-server';
+import { axeViolations, launchBrowser, newContext, screenshot, signInWithBrowser } from '../helpers/browser';
+import { FakeClock } from '../../server/lib/clock';
+import { seedDemo } from '../../server/features/demo/demo.seed';
+import { seedIntakeDemo } from '../../server/features/intake/intake.seed';
+import { seedAppointmentsDemo } from '../../server/features/appointments/appointments.seed';
+
+const ONLY = process.env.G_ONLY ?? '';
+const report: Record<string, unknown> = {};
+
+describe('G tour', () => {
+  let server: LiveServer;
+  let browser: Browser;
+  const clock = new FakeClock('2026-11-16T08:00:00Z');
+
+  beforeAll(async () => {
+    server = await startLiveServer({ clock });
+    const ctx = await seedDemo(server.deps, () => {});
+    seedIntakeDemo(server.deps, ctx, () => {});
+    seedAppointmentsDemo(server.deps, ctx, () => {});
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    fs.writeFileSync('/tmp/g-tour-report.json', JSON.stringify(report, null, 1));
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function look(page: Page, name: string, axe = true): Promise<void> {
+    await screenshot(page, 'g-' + name);
+    const info = await page.evaluate(() => {
+      const small: string[] = [];
+      for (const el of Array.from(document.querySelectorAll('a, button, input, select, textarea, summary, label'))) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        const tag = el.tagName.toLowerCase();
+        const type = (el as HTMLInputElement).type;
+        if (tag === 'input' && (type === 'hidden' || type === 'radio' || type === 'checkbox')) continue;
+        if (tag === 'label' && !el.querySelector('input[type=radio],input[type=checkbox]') && !document.getElementById((el as HTMLLabelElement).htmlFor)?.matches('input[type=radio],input[type=checkbox]')) continue;
+        // Links inside running text are exempt (WCAG 2.5.5 inline exception).
+        if (tag === 'a' && el.closest('p, li.inline, td') && !el.closest('nav')) continue;
+        if (r.height < 44 || r.width < 44) small.push(`${tag}${el.id ? '#' + el.id : ''}.${(el.className || '').toString().replace(/ /g, '.')} "${(el.textContent || '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+      }
+      const heads = Array.from(document.querySelectorAll('h1,h2,h3')).map((h) => h.tagName + ':' + (h.textContent || '').trim().slice(0, 50));
+      return { scrollWidth: document.documentElement.scrollWidth, small, heads };
+    });
+    const violations = axe ? await axeViolations(page) : ['(skipped)'];
+    report[name] = { url: page.url(), ...info, violations };
+  }
+
+  async function submit(page: Page): Promise<void> {
+    await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  }
+
+  for (const js of [false, true]) {
+    for (const width of [320, 1280]) {
+      const tag = `${width}-${js ? 'js' : 'nojs'}`;
+      test(`citizen ${tag}`, async () => {
+        if (ONLY && !tag.includes(ONLY)) return;
+        const context = await newContext(browser, { javaScriptEnabled: js, width, height: 700 });
+        const page = await context.newPage();
+        page.setDefaultTimeout(8000);
+        await page.goto(server.url + '/');
+        await look(page, `${tag}-home`);
+        await Promise.all([page.waitForNavigation(), page.click('main a[href="/book"]')]);
+        await look(page, `${tag}-book1-branch`);
+        // Error state of step 1.
+        await submit(page);
+        await look(page, `${tag}-book1-branch-error`);
+        await page.check('input[name=branch]');
+        await submit(page);
+        await look(page, `${tag}-book2-topic`);
+        await page.check('input[name=topic][value=digid]');
+        await submit(page);
+        await look(page, `${tag}-book3-time`);
+        await page.check('input[name=start]');
+        await submit(page);
+        await look(page, `${tag}-book4-details`);
+        await submit(page);
+        await look(page, `${tag}-book4-details-error`);
+        await page.fill('#name', 'Fatima El Idrissi');
+        await page.fill('#email', `fatima-${tag}@example.nl`);
+        await submit(page);
+        await look(page, `${tag}-book5-check`);
+        await submit(page);
+        await look(page, `${tag}-book5-check-error`);
+        await page.check('#consent');
+        await submit(page);
+        await look(page, `${tag}-book6-confirmation`);
+        const manage = page.url().replace('?booked=1', '');
+        await page.emulateMedia({ media: 'print' });
+        await screenshot(page, `g-${tag}-book7-print`);
+        await page.emulateMedia({ media: 'screen' });
+        await page.goto(manage);
+        await look(page, `${tag}-manage`);
+        await Promise.all([page.waitForNavigation(), page.click('a[href$="/reschedule"]')]);
+        await look(page, `${tag}-reschedule`);
+        await page.check('input[name=start] >> nth=3');
+        await submit(page);
+        await look(page, `${tag}-rescheduled`);
+        await page.goto(manage + '/cancel');
+        await look(page, `${tag}-cancel`);
+        await submit(page);
+        await look(page, `${tag}-cancelled`);
+        await page.goto(manage);
+        await look(page, `${tag}-manage-after-cancel`);
+        await page.goto(server.url + '/survey');
+        await look(page, `${tag}-survey-choose`);
+        await page.goto(server.url + '/survey?branch=1');
+        await look(page, `${tag}-survey`);
+        await submit(page);
+        await look(page, `${tag}-survey-error`);
+        await page.goto(server.url + '/login');
+        await look(page, `${tag}-login`);
+        await page.goto(server.url + '/nergens');
+        await look(page, `${tag}-404`);
+        await page.goto(server.url + '/book/check');
+        await look(page, `${tag}-book-expired`);
+        await context.close();
+      }, 180_000);
+
+      test(`volunteer ${tag}`, async () => {
+        if (ONLY && !tag.includes(ONLY)) return;
+        const context = await newContext(browser, { javaScriptEnabled: js, width, height: 700 });
+        const page = await context.newPage();
+        page.setDefaultTimeout(8000);
+        await signInWithBrowser(page, server.url, 'volunteer@demo.test');
+        for (const [name, path] of [['desk', '/desk'], ['intake', '/intake'], ['intake-new', '/intake/new'], ['appointments', '/appointments']]) {
+          await page.goto(server.url + path);
+          await look(page, `${tag}-vol-${name}`, !js || true);
+        }
+        await context.close();
+      }, 180_000);
+    }
+  }
+
+  test('emails', async () => {
+    if (ONLY && ONLY !== 'mail') return;
+    // Reminder for tomorrow's bookings.
+    clock.set('2026-11-17T08:00:00Z');
+    server.deps.appointments.sendDueReminders();
+    const mails = server.deps.outbox.list(50, 0);
+    const context = await newContext(browser, { width: 320 });
+    const wide = await newContext(browser, { width: 1280 });
+    const seen = new Set<string>();
+    for (const m of mails) {
+      if (seen.has(m.kind)) continue;
+      seen.add(m.kind);
+      for (const [ctx, w] of [[context, 320], [wide, 1280]] as const) {
+        const page = await ctx.newPage();
+        await page.setContent(m.html);
+        await screenshot(page, `g-mail-${m.kind}-${w}`);
+        const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+        report[`mail-${m.kind}-${w}`] = { subject: m.subject, scrollWidth: sw };
+        await page.close();
+      }
+      fs.writeFileSync(`/tmp/g-mail-${m.kind}.txt`, `Subject: ${m.subject}\n\n${m.text}`);
+    }
+    await context.close();
+    await wide.close();
+  }, 120_000);
+});
