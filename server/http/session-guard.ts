@@ -25,7 +25,9 @@ export function sessionGuard(deps: Deps): RequestHandler {
         next();
       });
     }
-    session.lastSeenAt = now;
+    // Background refreshes of a live page (the desk) are not a person at the kiosk: they must not keep an
+    // unattended session alive past the idle timeout.
+    if (req.get('X-Desk-Live') !== '1') session.lastSeenAt = now;
     req.user = user;
     res.locals.user = user;
     // Staff pages show names and contact details; on a shared kiosk the next person must not get them

@@ -116,3 +116,25 @@ describe('sign-in, setup and sessions', () => {
     expect(t.db.prepare('SELECT count(*) FROM sessions WHERE user_id IS NOT NULL').pluck().get()).toBe(0);
   });
 });
+
+describe('live refreshes and the idle timeout', () => {
+  test('background desk refreshes do not keep an unattended session alive', async () => {
+    const t = createTestApp();
+    try {
+      const branch = createBranch(t.deps);
+      await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+      const agent = t.agent();
+      await signIn(agent, 'vol@bieb.nl');
+      for (let i = 0; i < 4; i++) {
+        t.clock.advanceMinutes(5);
+        const live = await agent.get('/desk').set('X-Desk-Live', '1');
+        if (i < 2) expect(live.status).toBe(200);
+      }
+      const res = await agent.get('/desk');
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toMatch(/^\/login/);
+    } finally {
+      await t.close();
+    }
+  });
+});
