@@ -31,14 +31,19 @@ const PUBLIC_PAGES: PageSpec[] = [
   { path: '/check-in' },
   { path: '/queue/1' },
   { path: '/survey' },
-  { path: '/intake' },
 ];
 
 const STAFF_PAGES: PageSpec[] = [
   { path: '/desk', as: 'volunteer@demo.test' },
   { path: '/desk', as: 'coordinator@demo.test' },
+  { path: '/intake', as: 'volunteer@demo.test' },
+  { path: '/appointments', as: 'volunteer@demo.test' },
+  { path: '/devices', as: 'volunteer@demo.test' },
+  { path: '/loans', as: 'volunteer@demo.test' },
+  { path: '/escalations', as: 'volunteer@demo.test' },
   { path: '/account/password', as: 'volunteer@demo.test' },
   { path: '/escalations', as: 'expert@demo.test' },
+  { path: '/stats', as: 'coordinator@demo.test' },
   { path: '/admin', as: 'admin@demo.test' },
   { path: '/admin/users', as: 'admin@demo.test' },
   { path: '/admin/branches', as: 'admin@demo.test' },

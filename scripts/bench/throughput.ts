@@ -68,7 +68,9 @@ async function main(): Promise<void> {
     console.log(`Throughput of GET / — ${page.body.length} bytes uncompressed from both servers; autocannon, ${CONNECTIONS} connections, ${DURATION_S} s each, 127.0.0.1; ${process.platform} ${process.arch}, Node ${process.version}, ${os.cpus().length} CPU(s).`);
     const appResult = await load('Dichterbij /', `${app.url}/`);
     const bareResult = await load('bare node:http, same bytes', bare.url);
-    for (const r of [appResult, bareResult]) {
+    // For context only: the same app's cheapest route (middleware chain, no page work, tiny JSON body).
+    const floor = await load('(Dichterbij /healthz)', `${app.url}/healthz`);
+    for (const r of [appResult, bareResult, floor]) {
       console.log(`${r.name.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}   non-2xx ${r.non2xx}`);
     }
     console.log(`ratio app / bare: ${(appResult.rps / bareResult.rps).toFixed(3)} (${((appResult.rps / bareResult.rps) * 100).toFixed(1)} % of a static file server)`);

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Deps } from '../deps';
-import { AppError, NotFoundError } from './errors';
+import { AppError, MethodNotAllowedError, NotFoundError } from './errors';
 import { chooseLanguage, directionOf, LANGUAGES } from '../lib/i18n';
 import { loggableUrl } from '../lib/logger';
 
@@ -61,7 +61,7 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
     }
     const stack = !production && status >= 500 && err instanceof Error ? err.stack : null;
     res.status(status);
-    if (status === 405) res.setHeader('Allow', 'GET, HEAD, POST');
+    if (status === 405) res.setHeader('Allow', (err instanceof MethodNotAllowedError ? err.allow : ['GET', 'HEAD', 'POST']).join(', '));
     if (req.accepts(['html', 'json']) === 'json' && !req.accepts('html')) {
       res.json({ error: status, message: res.locals.t(key) });
       return;

@@ -28,7 +28,8 @@ export class NotFoundError extends AppError {
   }
 }
 export class MethodNotAllowedError extends AppError {
-  constructor() {
+  /** The methods the path does take, for the Allow header (RFC 9110 requires it on a 405). */
+  constructor(readonly allow: readonly string[] = ['GET', 'HEAD', 'POST']) {
     super(405, 'errors.405.text');
   }
 }

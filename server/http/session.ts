@@ -34,17 +34,21 @@ export class SqliteSessionStore extends Store {
     private readonly nowMs: () => number,
   ) {
     super();
-    this.getStmt = db.prepare('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?').pluck();
+    // A revoked session stays as a row with empty data (a tombstone) until it would have expired anyway, so
+    // that a request of that session still in flight cannot save it back when it ends (see revokeStmt).
+    this.getStmt = db.prepare(`SELECT data FROM sessions WHERE sid = ? AND expires_at > ? AND data <> ''`).pluck();
     this.setStmt = db.prepare(
       `INSERT INTO sessions (sid, data, expires_at, user_id) VALUES (@sid, @data, @expiresAt, @userId)
-       ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, user_id = excluded.user_id`,
+       ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, user_id = excluded.user_id
+       WHERE sessions.data <> ''`,
     );
     this.destroyStmt = db.prepare('DELETE FROM sessions WHERE sid = ?');
-    this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?');
+    this.touchStmt = db.prepare(`UPDATE sessions SET expires_at = ? WHERE sid = ? AND data <> ''`);
     this.purgeStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
     this.byUserStmt = db.prepare('SELECT sid FROM sessions WHERE user_id = ?').pluck();
-    this.destroyByUserStmt = db.prepare('DELETE FROM sessions WHERE user_id = ?');
-    this.destroyOthersStmt = db.prepare('DELETE FROM sessions WHERE user_id = ? AND sid <> ?');
+    const revoke = `UPDATE sessions SET data = '', user_id = NULL, expires_at = max(expires_at, @until) WHERE user_id = @userId`;
+    this.destroyByUserStmt = db.prepare(revoke);
+    this.destroyOthersStmt = db.prepare(`${revoke} AND sid <> @keepSid`);
   }
 
   private expiry(sess: SessionData): number {
@@ -96,13 +100,19 @@ export class SqliteSessionStore extends Store {
     return this.byUserStmt.all(userId) as string[];
   }
 
+  /** Ends every session of a user (disabled, password reset); they can never be saved back. */
   destroyAllOfUser(userId: number): void {
-    this.destroyByUserStmt.run(userId);
+    this.destroyByUserStmt.run({ userId, until: this.tombstoneUntil() });
   }
 
   /** Ends every session of a user except one (the one in which they just changed their password). */
   destroyOthersOfUser(userId: number, keepSid: string): void {
-    this.destroyOthersStmt.run(userId, keepSid);
+    this.destroyOthersStmt.run({ userId, keepSid, until: this.tombstoneUntil() });
+  }
+
+  /** Tombstones outlive any request that was running when the session was ended; then purgeExpired removes them. */
+  private tombstoneUntil(): number {
+    return this.nowMs() + 3600_000;
   }
 }
 

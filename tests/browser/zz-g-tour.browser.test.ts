@@ -32,6 +32,13 @@ describe('G tour', () => {
 
   async function look(page: Page, name: string, axe = true): Promise<void> {
     await screenshot(page, 'g-' + name);
+    const h = await page.evaluate(() => document.documentElement.scrollHeight);
+    const w = page.viewportSize()?.width ?? 1280;
+    if (h > 1600 && w < 400) {
+      for (let y = 0, i = 0; y < h; y += 1100, i++) {
+        await page.screenshot({ path: `test-output/screenshots/g-${name}-part${i}.png`, fullPage: true, clip: { x: 0, y, width: w, height: Math.min(1100, h - y) } });
+      }
+    }
     const info = await page.evaluate(() => {
       const small: string[] = [];
       for (const el of Array.from(document.querySelectorAll('a, button, input, select, textarea, summary, label'))) {
@@ -139,7 +146,7 @@ describe('G tour', () => {
   }
 
   test('emails', async () => {
-    if (ONLY && ONLY !== 'mail') return;
+
     // Reminder for tomorrow's bookings.
     clock.set('2026-11-17T08:00:00Z');
     server.deps.appointments.sendDueReminders();

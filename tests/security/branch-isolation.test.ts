@@ -129,4 +129,50 @@ describe('security: one branch cannot reach another', () => {
     }
     expect(snapshot()).toBe(before);
   });
+
+  test('a question at A cannot be linked to an appointment or walk-in of B through the hidden fields', async () => {
+    const appointment = t.deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+      branchId: b,
+      topicKey: 'taxes',
+      startsAt: '2026-03-03T09:00:00.000Z',
+      name: 'Iemand van B',
+      email: null,
+      phone: null,
+      needs: {},
+      language: 'nl',
+      channel: 'desk',
+      idempotencyKey: null,
+      capacityOverride: false,
+    }).appointment;
+    const walkin = t.deps.arrival.takeNumber(b, '');
+    const ownWalkin = t.deps.arrival.takeNumber(a, '');
+    const { agent, token } = await as('vol-a@bieb.nl');
+    const tax = t.deps.categories.taxonomy();
+    const body = {
+      branch: String(a),
+      visit: '',
+      channel: String(ids.desk),
+      appointment: '',
+      walkin: '',
+      type: String(tax.byKey('question_type', 'digital_government')!.id),
+      organisation: String(tax.byKey('organisation', 'digid')!.id),
+      topic: '',
+      life_event: '',
+      help: String(tax.byKey('help', 'together')!.id),
+      partner: '',
+      duration: String(tax.byKey('duration', 'm15_30')!.id),
+      outcome: String(tax.byKey('outcome', 'solved')!.id),
+      note: '',
+    };
+    const before = snapshot();
+    for (const link of [{ appointment: String(appointment.id) }, { walkin: String(walkin.id) }, { walkin: '999999' }]) {
+      const res = await agent.post('/intake/new').type('form').send({ _csrf: token, ...body, ...link });
+      expect([link, res.status]).toEqual([link, 400]);
+    }
+    expect(snapshot()).toBe(before);
+    // The branch's own walk-in still links.
+    const ok = await agent.post('/intake/new').type('form').send({ _csrf: token, ...body, walkin: String(ownWalkin.id) });
+    expect(ok.status).toBe(303);
+    expect(t.db.prepare('SELECT walkin_id FROM visits WHERE branch_id = ?').pluck().get(a)).toBe(ownWalkin.id);
+  });
 });

@@ -200,3 +200,26 @@ describe('security: every route in scope at the edges', () => {
     expect(injected.headers['set-cookie']).toBeUndefined();
   });
 });
+
+describe('security: 405 says which methods a path takes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = createTestApp();
+    await createUser(t.deps, 'admin', [], 'admin@bieb.nl');
+  });
+  afterAll(() => t.close());
+
+  test('Allow lists the methods of that path, not a fixed guess', async () => {
+    const agent = t.agent();
+    const token = await csrfToken(agent, '/login');
+    const logout = await agent.get('/logout');
+    expect(logout.status).toBe(405);
+    expect(logout.headers.allow).toBe('POST');
+    const login = await agent.delete('/login').set('X-CSRF-Token', token);
+    expect(login.status).toBe(405);
+    expect(login.headers.allow).toBe('GET, HEAD, POST');
+    const survey = await agent.put('/survey/thanks').set('X-CSRF-Token', token);
+    expect(survey.status).toBe(405);
+    expect(survey.headers.allow).toBe('GET, HEAD');
+  });
+});

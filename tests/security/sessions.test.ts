@@ -105,4 +105,40 @@ describe('security: sessions', () => {
     // Public pages stay cacheable.
     expect((await t.agent().get('/')).headers['cache-control']).not.toBe('no-store');
   });
+
+  test('a request still in flight when the password is reset cannot bring the ended session back', async () => {
+    const branch = createBranch(t.deps);
+    const id = await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const stolen = t.agent();
+    await signIn(stolen, 'vol@bieb.nl');
+    expect((await stolen.get('/account/password')).status).toBe(200);
+    const row = t.db.prepare('SELECT sid, data FROM sessions WHERE user_id = ?').get(id) as { sid: string; data: string };
+    await t.deps.users.resetPassword(SYSTEM_ACTOR, id);
+    // What express-session does when a request that started before the reset ends: it saves the
+    // session it loaded (every request changes lastSeenAt) under the same id.
+    await new Promise<void>((resolve, reject) => t.deps.sessionStore.set(row.sid, JSON.parse(row.data), (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => t.deps.sessionStore.touch(row.sid, JSON.parse(row.data), (err) => (err ? reject(err) : resolve())));
+    const res = await stolen.get('/account/password');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/login/);
+    // The person signs in again with the new password as usual.
+    const temporary = await t.deps.users.resetPassword(SYSTEM_ACTOR, id);
+    const fresh = t.agent();
+    await signIn(fresh, 'vol@bieb.nl', temporary);
+    expect((await fresh.get('/account/password')).status).toBe(200);
+  });
+
+  test('an admin cannot reset their own password on the users page (they would never see the new one): 409, still signed in', async () => {
+    const id = await createUser(t.deps, 'admin', [], 'boss@bieb.nl');
+    await createUser(t.deps, 'admin', [], 'other-admin@bieb.nl');
+    const agent = t.agent();
+    await signIn(agent, 'boss@bieb.nl');
+    const page = await agent.get(`/admin/users/${id}`);
+    const hashBefore = t.db.prepare('SELECT password_hash FROM users WHERE id = ?').pluck().get(id);
+    const res = await agent.post(`/admin/users/${id}/reset-password`).type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('href="#account-actions"');
+    expect(t.db.prepare('SELECT password_hash FROM users WHERE id = ?').pluck().get(id)).toBe(hashBefore);
+    expect((await agent.get('/admin/users')).status).toBe(200);
+  });
 });

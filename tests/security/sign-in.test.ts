@@ -8,12 +8,12 @@ describe('security: sign-in', () => {
   afterEach(() => t.close());
 
   /** One sign-in attempt from one client (TRUST_PROXY=1 lets a test play several clients). */
-  async function attempt(agent: TestAgent, email: string, password: string, ip?: string, next?: string): Promise<{ status: number; text: string; location?: string }> {
+  async function attempt(agent: TestAgent, email: string, password: string, ip?: string, next?: string): Promise<{ status: number; text: string; location?: string; cookies: string }> {
     const page = await agent.get('/login');
     const req = agent.post('/login').type('form');
     if (ip) req.set('X-Forwarded-For', ip);
     const res = await req.send({ _csrf: csrfFrom(page.text), email, password, ...(next === undefined ? {} : { next }) });
-    return { status: res.status, text: res.text, location: res.headers.location as string | undefined };
+    return { status: res.status, text: res.text, location: res.headers.location as string | undefined, cookies: String(res.headers['set-cookie'] ?? '') };
   }
 
   /** The page without what differs per request anyway (the CSRF token). */
@@ -128,5 +128,49 @@ describe('security: sign-in', () => {
     // A real address is still recorded, so an admin can see who was targeted.
     await attempt(t.agent(), 'real@bieb.nl', 'wrong');
     expect(t.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'sign_in.failed' AND details LIKE '%real@bieb.nl%'").pluck().get()).toBe(1);
+  });
+
+  test('someone on the same network (a library’s shared address) cannot lock staff out of a browser they used before', async () => {
+    t = createTestApp({ env: { TRUST_PROXY: '1' } });
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'real@bieb.nl');
+    await createUser(t.deps, 'volunteer', [branch], 'other@bieb.nl');
+    const library = '192.0.2.10';
+    // The volunteer's own desk browser signed in last week.
+    const desk = t.agent();
+    expect((await attempt(desk, 'real@bieb.nl', 'demo-demo-demo', library)).status).toBe(303);
+    const token = csrfFrom((await desk.get('/account/password')).text);
+    await desk.post('/logout').type('form').send({ _csrf: token });
+    // A visitor on the library wifi fails on purpose: the address and the account are locked for strangers.
+    const visitor = t.agent();
+    for (let i = 0; i < 35; i++) await attempt(visitor, i % 2 ? 'real@bieb.nl' : 'other@bieb.nl', `guess-${i}`, library);
+    expect((await attempt(t.agent(), 'real@bieb.nl', 'demo-demo-demo', library)).status).toBe(429);
+    // The known browser still gets in.
+    expect((await attempt(desk, 'real@bieb.nl', 'demo-demo-demo', library)).status).toBe(303);
+  });
+
+  test('a known browser is throttled on its own counter, and its token is worth nothing for another account', async () => {
+    t = createTestApp();
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'real@bieb.nl');
+    await createUser(t.deps, 'volunteer', [branch], 'other@bieb.nl');
+    const desk = t.agent();
+    const first = await attempt(desk, 'real@bieb.nl', 'demo-demo-demo');
+    expect(first.status).toBe(303);
+    expect(first.cookies).toMatch(/dichterbij\.device=[^;]+; Max-Age=\d+; Path=\/login; Expires=[^;]+; HttpOnly; SameSite=Lax/);
+    const cookie = /dichterbij\.device=([^;]+)/.exec(first.cookies)![1];
+    expect(cookie).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+    await desk.post('/logout').type('form').send({ _csrf: csrfFrom((await desk.get('/account/password')).text) });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await attempt(desk, 'real@bieb.nl', `wrong-${i}`)).status);
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+    // Copying the token to guess another account gives the ordinary limits, nothing more.
+    const thief = t.agent();
+    thief.jar.setCookie(`dichterbij.device=${cookie}; Path=/login`, '127.0.0.1', '/login');
+    const other: number[] = [];
+    for (let i = 0; i < 6; i++) other.push((await attempt(thief, 'other@bieb.nl', `wrong-${i}`)).status);
+    // Same client address as the five failures above: the ordinary pair/client counters, not the device's.
+    expect(other).toEqual([400, 400, 400, 400, 400, 429]);
+    expect(t.db.prepare("SELECT count(*) FROM sign_in_failures WHERE key LIKE 'pair:%'").pluck().get()).toBe(1);
   });
 });

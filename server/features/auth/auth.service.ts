@@ -13,7 +13,7 @@ export type SignInResult =
   | { kind: 'throttled'; retryAfterMinutes: number };
 
 interface ThrottleRule {
-  prefix: 'pair' | 'client' | 'account';
+  prefix: 'pair' | 'client' | 'account' | 'device';
   maxFailures: number;
   lockMinutes: number;
 }
@@ -29,6 +29,11 @@ const RULES: readonly ThrottleRule[] = [
   { prefix: 'client', maxFailures: 30, lockMinutes: 15 },
   { prefix: 'account', maxFailures: 50, lockMinutes: 2 },
 ];
+/**
+ * A browser that signed in to the account before (a valid device cookie, see device-cookie.ts) has a counter
+ * of its own instead: failures by strangers on the same address or against the account do not lock it.
+ */
+const DEVICE_RULE: ThrottleRule = { prefix: 'device', maxFailures: 5, lockMinutes: 15 };
 const WINDOW_MINUTES = 15;
 
 /**
@@ -66,27 +71,28 @@ export class AuthService {
     };
   }
 
-  private keys(email: string, ip: string): Record<ThrottleRule['prefix'], string> {
+  /** The counters a sign-in attempt is checked against and counted on; the first is cleared on success. */
+  private counters(email: string, ip: string, device: string | null): { rule: ThrottleRule; key: string }[] {
     // Hashed, so the table never keeps what was typed (see typedAccount); equal input still meets equal keys.
     const account = crypto.createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-    return { pair: `pair:${account}|${ip}`, client: `client:${ip}`, account: `account:${account}` };
+    if (device) return [{ rule: DEVICE_RULE, key: `device:${device}` }];
+    const keys: Record<string, string> = { pair: `pair:${account}|${ip}`, client: `client:${ip}`, account: `account:${account}` };
+    return RULES.map((rule) => ({ rule, key: keys[rule.prefix] }));
   }
 
-  private lockedMinutesLeft(email: string, ip: string): number {
+  private lockedMinutesLeft(email: string, ip: string, device: string | null): number {
     const now = this.clock.now().getTime();
     let left = 0;
-    for (const [, key] of Object.entries(this.keys(email, ip))) {
+    for (const { key } of this.counters(email, ip, device)) {
       const rec = this.throttle.find(key);
       if (rec?.lockedUntil) left = Math.max(left, new Date(rec.lockedUntil).getTime() - now);
     }
     return left > 0 ? Math.ceil(left / 60_000) : 0;
   }
 
-  private recordFailure(email: string, ip: string): void {
+  private recordFailure(email: string, ip: string, device: string | null): void {
     const now = this.clock.now();
-    const keys = this.keys(email, ip);
-    for (const rule of RULES) {
-      const key = keys[rule.prefix];
+    for (const { rule, key } of this.counters(email, ip, device)) {
       const prev = this.throttle.find(key);
       const windowExpired = !prev || now.getTime() - new Date(prev.windowStartedAt).getTime() > WINDOW_MINUTES * 60_000;
       const rec: FailureRecord = windowExpired
@@ -101,10 +107,11 @@ export class AuthService {
     }
   }
 
-  async signIn(email: string, password: string, ip: string): Promise<SignInResult> {
+  /** `device`: the id of a device cookie the route verified for this e-mail address, else null. */
+  async signIn(email: string, password: string, ip: string, device: string | null = null): Promise<SignInResult> {
     const typed = typedAccount(email);
     const actor: Actor = { userId: null, label: typed, ip };
-    const wait = this.lockedMinutesLeft(email, ip);
+    const wait = this.lockedMinutesLeft(email, ip, device);
     if (wait > 0) {
       this.audit.record(actor, { action: 'sign_in.throttled', details: { email: typed } });
       return { kind: 'throttled', retryAfterMinutes: wait };
@@ -114,13 +121,13 @@ export class AuthService {
     if (row?.passwordHash && !row.disabledAt) valid = await verifyPassword(row.passwordHash, password);
     else await verifyAgainstDummy(password);
     if (!valid || !row) {
-      this.recordFailure(email, ip);
+      this.recordFailure(email, ip, device);
       this.audit.record(actor, { action: 'sign_in.failed', subjectType: 'user', subjectId: row?.id, details: { email: typed } });
       return { kind: 'invalid' };
     }
     const now = this.clock.now().toISOString();
     this.users.transaction(() => {
-      this.throttle.clear(this.keys(email, ip).pair);
+      this.throttle.clear(this.counters(email, ip, device)[0].key);
       this.users.recordSignIn(row.id, now);
       this.audit.record({ userId: row.id, label: row.email, ip }, { action: 'sign_in.succeeded', subjectType: 'user', subjectId: row.id });
     });

@@ -204,6 +204,8 @@ export class IntakeRepository {
   private readonly maxTileSortStmt;
   private readonly countByStmts: Record<StatDimension, ReturnType<Db['prepare']>>;
   private readonly totalsStmt;
+  private readonly appointmentBranchStmt;
+  private readonly walkinBranchStmt;
 
   constructor(private readonly db: Db) {
     this.insertVisitStmt = db.prepare(
@@ -257,10 +259,21 @@ export class IntakeRepository {
       `SELECT count(*) AS questions, count(DISTINCT visit_id) AS visits FROM questions
        WHERE branch_id IN (SELECT value FROM json_each(@branchIds)) AND local_month = @month`,
     );
+    this.appointmentBranchStmt = db.prepare('SELECT branch_id FROM appointments WHERE id = ?').pluck();
+    this.walkinBranchStmt = db.prepare('SELECT branch_id FROM walkins WHERE id = ?').pluck();
   }
 
   insertVisit(v: NewVisit): number {
     return Number(this.insertVisitStmt.run(v).lastInsertRowid);
+  }
+
+  /**
+   * The branch of an appointment or walk-in a visit is about to point at. The visits table links to both
+   * (no foreign key: they came in later migrations), so only this check keeps the link within the branch.
+   */
+  branchOfLink(kind: 'appointment' | 'walkin', id: number): number | null {
+    const stmt = kind === 'appointment' ? this.appointmentBranchStmt : this.walkinBranchStmt;
+    return (stmt.get(id) as number | undefined) ?? null;
   }
 
   findVisit(id: number): Visit | null {

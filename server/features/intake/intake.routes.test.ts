@@ -232,13 +232,30 @@ describe('intake: registering questions', () => {
   });
 
   test('a start from an appointment or walk-in stores its id on the visit; bad ids are refused', async () => {
-    const page = await agent.get(`/intake/new?branch=${branchA}&appointment=42`);
+    const appointment = t.deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+      branchId: branchA,
+      topicKey: 'taxes',
+      startsAt: '2026-03-03T09:00:00.000Z',
+      name: 'Iemand',
+      email: null,
+      phone: null,
+      needs: {},
+      language: 'nl',
+      channel: 'desk',
+      idempotencyKey: null,
+      capacityOverride: false,
+    }).appointment;
+    const id = String(appointment.id);
+    const page = await agent.get(`/intake/new?branch=${branchA}&appointment=${id}`);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('name="appointment" value="42"');
+    expect(page.text).toContain(`name="appointment" value="${id}"`);
     expect(page.text).toMatch(new RegExp(`value="${idOf('channel', 'appointment')}" checked`));
-    const res = await agent.post('/intake/new').type('form').send({ ...fullForm({ appointment: '42', channel: String(idOf('channel', 'appointment')) }), _csrf: csrfFrom(page.text) });
+    // An id of no appointment (or another branch's, see tests/security) is refused.
+    const unknown = await agent.post('/intake/new').type('form').send({ ...fullForm({ appointment: '4242', channel: String(idOf('channel', 'appointment')) }), _csrf: csrfFrom(page.text) });
+    expect(unknown.status).toBe(400);
+    const res = await agent.post('/intake/new').type('form').send({ ...fullForm({ appointment: id, channel: String(idOf('channel', 'appointment')) }), _csrf: csrfFrom(page.text) });
     expect(res.status).toBe(303);
-    expect(t.db.prepare('SELECT appointment_id, walkin_id, channel_id FROM visits').get()).toEqual({ appointment_id: 42, walkin_id: null, channel_id: idOf('channel', 'appointment') });
+    expect(t.db.prepare('SELECT appointment_id, walkin_id, channel_id FROM visits').get()).toEqual({ appointment_id: appointment.id, walkin_id: null, channel_id: idOf('channel', 'appointment') });
     const walkin = await agent.get(`/intake/new?branch=${branchA}&walkin=7&channel=desk`);
     expect(walkin.text).toContain('name="walkin" value="7"');
     expect((await agent.get(`/intake/new?branch=${branchA}&appointment=abc`)).status).toBe(400);

@@ -105,6 +105,9 @@ export class IntakeService {
         visit = this.visitFor(user, start.visitId);
       } else {
         if (!canAccessBranch(user, start.branchId)) throw new ForbiddenError();
+        // The ids come from hidden form fields: an appointment or walk-in of another branch (or none) is refused.
+        if (start.appointmentId !== null && this.repo.branchOfLink('appointment', start.appointmentId) !== start.branchId) throw new BadRequestError();
+        if (start.walkinId !== null && this.repo.branchOfLink('walkin', start.walkinId) !== start.branchId) throw new BadRequestError();
         const tax = this.categories.taxonomy();
         if (!tax.isChoosable(start.channelId, 'channel')) throw new BadRequestError();
         const v: Omit<Visit, 'id'> = {

@@ -140,7 +140,13 @@ export function usersRouter(deps: Deps): Router {
     .route('/:id/reset-password')
     .post(async (req, res) => {
       const subject = deps.users.get(userId(req));
-      const password = await deps.users.resetPassword(actorOf(req), subject.id);
+      let password: string;
+      try {
+        password = await deps.users.resetPassword(actorOf(req), subject.id);
+      } catch (err) {
+        if (err instanceof ConflictError) return renderEdit(res, 409, subject, valuesOf(subject), [{ field: 'account-actions', key: err.messageKey }]);
+        throw err;
+      }
       keepPendingPassword(req, { userId: subject.id, password, reason: 'reset' });
       redirectAfterPost(res, `/admin/users/${subject.id}/password`);
     })

@@ -151,6 +151,8 @@ export class UsersService {
   /** Sets a new temporary password and signs the person out everywhere. */
   async resetPassword(actor: Actor, id: number): Promise<string> {
     this.get(id);
+    // Your own reset would sign you out before you saw the new password: change it on /account/password.
+    if (actor.userId === id) throw new ConflictError('users.errors.reset_yourself');
     const temporaryPassword = generateTemporaryPassword();
     const hash = await hashPassword(temporaryPassword);
     const now = this.clock.now().toISOString();

@@ -1,0 +1,51 @@
+import crypto from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Config } from '../../config';
+
+/**
+ * Device cookies (OWASP, "Slow Down Online Guessing Attacks with Device Cookies"). A browser in which an
+ * account signed in before carries a signed token for that account. Sign-ins from such a browser are
+ * throttled on their own counter, so someone on the same network (a library's shared address) cannot lock
+ * staff out by failing on purpose: the address-wide and account-wide locks do not apply to them.
+ */
+export const DEVICE_COOKIE = 'dichterbij.device';
+/** A shared desk PC is used by a few people; each keeps their entry. */
+const MAX_ENTRIES = 5;
+const MAX_AGE_MS = 180 * 24 * 3600_000;
+const ENTRY = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+
+function signature(secret: string, nonce: string, email: string): string {
+  // A key of its own, derived from the session secret, so a device signature is never a session signature.
+  const key = crypto.createHmac('sha256', secret).update('device-cookie').digest();
+  return crypto.createHmac('sha256', key).update(`${nonce}|${email.trim().toLowerCase()}`).digest('base64url');
+}
+
+function entriesOf(req: Request): string[] {
+  const raw = new RegExp(`(?:^|;\\s*)${DEVICE_COOKIE.replace('.', '\\.')}=([^;]*)`).exec(req.headers.cookie ?? '')?.[1] ?? '';
+  return raw.split('~').filter((e) => ENTRY.test(e)).slice(0, MAX_ENTRIES);
+}
+
+/** The device id (the token's nonce) when this browser holds a valid token for the account, else null. */
+export function trustedDevice(req: Request, config: Config, email: string): string | null {
+  for (const entry of entriesOf(req)) {
+    const [, nonce, sig] = ENTRY.exec(entry) as RegExpExecArray;
+    const expected = signature(config.sessionSecret, nonce, email);
+    if (crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) return nonce;
+  }
+  return null;
+}
+
+/** After a successful sign-in: give (or keep) this browser a token for the account, newest first. */
+export function rememberDevice(req: Request, res: Response, config: Config, email: string): void {
+  const known = trustedDevice(req, config, email);
+  const nonce = known ?? crypto.randomBytes(16).toString('base64url');
+  const entry = `${nonce}.${signature(config.sessionSecret, nonce, email)}`;
+  const others = entriesOf(req).filter((e) => e !== entry);
+  res.cookie(DEVICE_COOKIE, [entry, ...others].slice(0, MAX_ENTRIES).join('~'), {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.secureCookies,
+    maxAge: MAX_AGE_MS,
+    path: '/login',
+  });
+}
