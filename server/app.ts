@@ -50,6 +50,8 @@ export function createApp(deps: Deps): Express {
   // No session, no body parsing for these: fast and cacheable.
   app.use('/static', deps.assets.middleware());
   app.use(healthRouter(deps));
+  // Remembers anonymous renders of the start page and first booking steps; main.ts serves them before Express.
+  app.use(deps.pageCache.capture());
 
   app.use(express.urlencoded({ extended: false, limit: config.bodyLimit, parameterLimit: 200 }));
   app.use(deps.sessionMiddleware);

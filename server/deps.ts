@@ -8,6 +8,7 @@ import { LOCALES_DIR, STATIC_DIR } from './paths';
 import { AssetCatalog } from './http/assets';
 import { SqliteSessionStore, createSessionMiddleware } from './http/session';
 import { DeferredNotifier } from './realtime/notifier';
+import { PublicPageCache } from './http/page-cache';
 import { OutboxRepository } from './mail/outbox.repository';
 import { OutboxMailer, type Mailer } from './mail/mailer';
 import { OutboxSender } from './mail/outbox-sender';
@@ -45,6 +46,7 @@ export interface Deps {
   sessionStore: SqliteSessionStore;
   sessionMiddleware: RequestHandler;
   notifier: DeferredNotifier;
+  pageCache: PublicPageCache;
   outbox: OutboxRepository;
   mailer: Mailer;
   outboxSender: OutboxSender;
@@ -106,6 +108,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     assets: new AssetCatalog(STATIC_DIR),
     sessionStore,
     sessionMiddleware: createSessionMiddleware(config, sessionStore),
+    pageCache: new PublicPageCache({ paths: ['/', '/book'], ttlMs: 5_000, maxEntries: 500, now: () => clock.now().getTime() }),
     notifier,
     outbox,
     mailer,

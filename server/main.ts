@@ -33,7 +33,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   migrate(db, MIGRATIONS_DIR);
   const deps = buildDeps(config, db, { clock: options.clock ?? systemClock, logger, mailTransport: options.mailTransport });
   const app = createApp(deps);
-  const server = http.createServer(app);
+  // Shared anonymous pages come from the micro-cache without going through Express (see http/page-cache.ts).
+  const server = http.createServer((req, res) => {
+    if (!deps.pageCache.serve(req, res)) app(req, res);
+  });
   // Each feature with client→server socket events registers them here (see server/realtime/attach.ts).
   const io = attachRealtime(server, deps, [queueSocketFeature(deps.queue)]);
   const stopJobs = options.backgroundJobs === false ? async () => undefined : startBackgroundJobs(deps);

@@ -45,10 +45,10 @@ interface Result {
   bytes: number;
 }
 
-async function load(name: string, url: string): Promise<Result> {
+async function load(name: string, url: string, headers: Record<string, string> = {}): Promise<Result> {
   // Warm-up (JIT, EJS cache, SQLite page cache) so both sides are measured hot.
-  await autocannon({ url, connections: 10, duration: 2 });
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
+  await autocannon({ url, connections: 10, duration: 2, headers });
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, bytes: r.throughput.average };
 }
 
@@ -68,9 +68,13 @@ async function main(): Promise<void> {
     console.log(`Throughput of GET / — ${page.body.length} bytes uncompressed from both servers; autocannon, ${CONNECTIONS} connections, ${DURATION_S} s each, 127.0.0.1; ${process.platform} ${process.arch}, Node ${process.version}, ${os.cpus().length} CPU(s).`);
     const appResult = await load('Dichterbij /', `${app.url}/`);
     const bareResult = await load('bare node:http, same bytes', bare.url);
-    // For context only: the same app's cheapest route (middleware chain, no page work, tiny JSON body).
+    // For context only, not part of the budget: the booking page (also shared between anonymous visitors),
+    // the full render path of `/` with the micro-cache bypassed (any cookie other than the language does
+    // that), and the app's cheapest route through the whole middleware chain.
+    const booking = await load('(Dichterbij /book)', `${app.url}/book`);
+    const rendered = await load('(/ rendered, no cache)', `${app.url}/`, { cookie: 'bench=1' });
     const floor = await load('(Dichterbij /healthz)', `${app.url}/healthz`);
-    for (const r of [appResult, bareResult, floor]) {
+    for (const r of [appResult, bareResult, booking, rendered, floor]) {
       console.log(`${r.name.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.errors}   non-2xx ${r.non2xx}`);
     }
     console.log(`ratio app / bare: ${(appResult.rps / bareResult.rps).toFixed(3)} (${((appResult.rps / bareResult.rps) * 100).toFixed(1)} % of a static file server)`);

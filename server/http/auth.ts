@@ -47,7 +47,9 @@ export function visibleBranchIds(user: CurrentUser): number[] | null {
 export const requireSignIn: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
   if (req.user) return next();
   if (req.method === 'GET' || req.method === 'HEAD') {
-    return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    // The way back only when it fits a Location header that a reverse proxy passes on (see safeNext).
+    const next = encodeURIComponent(req.originalUrl);
+    return res.redirect(303, next.length <= 2000 ? `/login?next=${next}` : '/login');
   }
   next(new ForbiddenError('errors.403.signed_out'));
 };

@@ -66,6 +66,13 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
       res.json({ error: status, message: res.locals.t(key) });
       return;
     }
-    res.render('errors/error', { title: res.locals.t(`errors.${titleStatus(status)}.title`), status: titleStatus(status), messageKey: key, stack });
+    const locals = { title: res.locals.t(`errors.${titleStatus(status)}.title`), status: titleStatus(status), messageKey: key, stack };
+    res.render('errors/error', locals, (renderErr: unknown, html: string) => {
+      if (!renderErr) return void res.send(html);
+      // The error page itself failed. Never hand this to Express's fallback, which shows the template and
+      // the error in any environment but NODE_ENV=production: a last, plain answer instead.
+      deps.logger.error({ err: renderErr, url: loggableUrl(req.originalUrl) }, 'error page failed');
+      res.status(500).type('text/plain; charset=utf-8').send('500 – Er ging iets mis. Something went wrong.');
+    });
   };
 }

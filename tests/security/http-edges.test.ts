@@ -196,6 +196,8 @@ describe('security: every route in scope at the edges', () => {
     }
     const both = await t.agent().get('/language/en?back=/login&back=//evil.example');
     expect(both.headers.location).toBe('/');
+    const long = await t.agent().get(`/language/en?back=/${'a'.repeat(3000)}`);
+    expect(long.headers.location).toBe('/');
     const injected = await t.agent().get('/language/en;%20Domain=evil.example?back=/');
     expect(injected.headers['set-cookie']).toBeUndefined();
   });
@@ -221,5 +223,45 @@ describe('security: 405 says which methods a path takes', () => {
     const survey = await agent.put('/survey/thanks').set('X-CSRF-Token', token);
     expect(survey.status).toBe(405);
     expect(survey.headers.allow).toBe('GET, HEAD');
+  });
+});
+
+describe('security: redirects stay small enough for a proxy', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = createTestApp();
+    await createUser(t.deps, 'admin', [], 'admin@bieb.nl');
+  });
+  afterAll(() => t.close());
+
+  test('a signed-out visit to a very long staff URL goes to sign-in without the way back', async () => {
+    const short = await t.agent().get('/admin/audit?action=x');
+    expect(short.headers.location).toBe('/login?next=%2Fadmin%2Faudit%3Faction%3Dx');
+    const long = await t.agent().get(`/admin/audit?action=${'%C3%A9'.repeat(1000)}`);
+    expect(long.status).toBe(303);
+    expect(long.headers.location).toBe('/login');
+  });
+});
+
+describe('security: production never shows internals, even when the error page itself fails', () => {
+  let t: TestApp;
+  beforeAll(() => {
+    t = createTestApp({ env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => t.close());
+
+  test('a failure while rendering the error page: plain 500 without a stack trace', async () => {
+    const spy = jest.spyOn(t.deps.assets, 'url').mockImplementation(() => {
+      throw new Error('secret-internal-detail');
+    });
+    try {
+      const res = await t.agent().get('/no/such/page');
+      expect(res.status).toBe(500);
+      expect(res.text).not.toContain('secret-internal-detail');
+      expect(res.text).not.toMatch(/\.ts:\d+:\d+/);
+      expect(res.text).not.toContain('node_modules');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

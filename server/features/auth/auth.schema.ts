@@ -33,7 +33,10 @@ export const passwordSchema = z
   })
   .refine((v) => v.password === v.password_confirm, { path: ['password_confirm'], message: 'auth.errors.password_mismatch' });
 
-/** Only local paths, never another site (open redirect). */
+/**
+ * Only local paths, never another site (open redirect), and short enough for a Location header that a
+ * reverse proxy still passes on.
+ */
 export function safeNext(next: string | undefined): string | null {
-  return next && /^\/(?![/\\])[^\s]*$/.test(next) ? next : null;
+  return next && next.length <= 2000 && /^\/(?![/\\])[^\s]*$/.test(next) ? next : null;
 }

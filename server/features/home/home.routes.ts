@@ -13,10 +13,11 @@ export function homeRouter(deps: Deps): Router {
     })
     .all(methodNotAllowed);
 
-  // Language switch: a plain link, so it works without JavaScript. Only local paths are allowed back.
+  // Language switch: a plain link, so it works without JavaScript. Only local paths are allowed back, and
+  // only short ones: a Location header of many kilobytes makes a reverse proxy answer 502.
   router.route('/language/:code').get((req, res) => {
     const code = String(req.params.code);
-    const back = typeof req.query.back === 'string' && /^\/(?!\/)[^\s\\]*$/.test(req.query.back) ? req.query.back : '/';
+    const back = typeof req.query.back === 'string' && req.query.back.length <= 2000 && /^\/(?!\/)[^\s\\]*$/.test(req.query.back) ? req.query.back : '/';
     if (deps.translations.has(code)) {
       res.cookie('lang', code, { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, maxAge: 365 * 24 * 3600_000 });
     }

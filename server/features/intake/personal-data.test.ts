@@ -62,3 +62,18 @@ describe('personal data hidden by other scripts or invisible characters (securit
     expect(detectPersonalData(text)).toBeNull();
   });
 });
+
+describe('bank account numbers (IBAN) are personal data too (security review)', () => {
+  test.each([
+    ['rekening NL91ABNA0417164300', 'iban'],
+    ['NL91 ABNA 0417 1643 00 voor de toeslag', 'iban'],
+    ['nl91abna0417164300', 'iban'],
+    ['BE68 5390 0754 7034', 'iban'],
+  ])('%j → %s', (text, kind) => {
+    expect(detectPersonalData(text)).toBe(kind);
+  });
+
+  test.each(['BE68 5390 0754 7035', 'formulier NL12 ingevuld', 'code AB12CDEF'])('a look-alike that fails the check (%j) is fine', (text) => {
+    expect(detectPersonalData(text)).toBeNull();
+  });
+});

@@ -7,13 +7,37 @@
  * BSN when it has nine digits *and* passes the eleven-test, and as a phone number when it has the length
  * and prefix of one.
  */
-export type PersonalDataKind = 'bsn' | 'email' | 'phone';
+export type PersonalDataKind = 'bsn' | 'email' | 'phone' | 'iban';
 
 const EMAIL = /[^\s@<>()]+@[^\s@<>()]+\.[a-z]{2,}/i;
 // A run of digit groups joined by the separators people type inside numbers; a leading + is kept.
 const NUMBER_RUN = /\+?\d(?:[ .\-/()]{0,2}\d)*/g;
 // Free information numbers of organisations are not personal data; volunteers write them down on purpose.
 const SERVICE_PREFIXES = ['0800', '0900', '0906', '0909'];
+
+// Country code, two check digits, then 11 to 30 letters and digits, in groups of four as people write them.
+const IBAN_CANDIDATE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/gi;
+
+/** ISO 13616: moved to the end, letters as numbers (A = 10 … Z = 35), the whole is 1 modulo 97. */
+export function passesIbanCheck(candidate: string): boolean {
+  const iban = candidate.replace(/ /g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
+  let rest = 0;
+  for (const ch of iban.slice(4) + iban.slice(0, 4)) {
+    const value = /\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55);
+    for (const digit of value) rest = (rest * 10 + Number(digit)) % 97;
+  }
+  return rest === 1;
+}
+
+/** A candidate can run on into the next words ("NL91 ABNA 0417 1643 00 voor"): the IBAN is one of its prefixes. */
+function containsIban(candidate: string): boolean {
+  const compact = candidate.replace(/ /g, '');
+  for (let length = Math.min(compact.length, 34); length >= 15; length--) {
+    if (passesIbanCheck(compact.slice(0, length))) return true;
+  }
+  return false;
+}
 
 /** The eleven-test ("elfproef") every BSN passes: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is a multiple of 11. */
 export function passesElevenTest(digits: string): boolean {
@@ -74,6 +98,8 @@ function normaliseForChecks(text: string): string {
 export function detectPersonalData(raw: string): PersonalDataKind | null {
   const text = normaliseForChecks(raw);
   if (EMAIL.test(text)) return 'email';
+  // Before phone numbers: a Dutch IBAN ends in ten digits that also look like one.
+  for (const match of text.matchAll(IBAN_CANDIDATE)) if (containsIban(match[0])) return 'iban';
   for (const match of text.matchAll(NUMBER_RUN)) {
     const kind = kindInRun(match[0]);
     if (kind) return kind;
