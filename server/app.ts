@@ -36,6 +36,8 @@ export function createApp(deps: Deps): Express {
   const app = express();
   const { config } = deps;
 
+  // Express reads NODE_ENV from the process for its own fallbacks; make it follow our config instead.
+  app.set('env', config.env === 'production' ? 'production' : 'development');
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
   app.set('view engine', 'ejs');

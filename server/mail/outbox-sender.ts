@@ -58,7 +58,8 @@ export class OutboxSender {
       } catch (err) {
         const attempts = message.attempts + 1;
         const next = new Date(this.clock.now().getTime() + backoffDelay(attempts)).toISOString();
-        const error = err instanceof Error ? err.message : String(err);
+        // SMTP errors often quote the recipient; logs and the outbox page must not carry addresses.
+        const error = (err instanceof Error ? err.message : String(err)).replace(/[^\s<>@]+@[^\s<>@]+/g, '[address]');
         this.outbox.markRetry(message.id, next, error, attempts >= MAX_ATTEMPTS);
         this.logger.warn({ outboxId: message.id, attempts, error }, 'mail delivery failed; will retry');
       }

@@ -1,5 +1,8 @@
 // THROW-AWAY review tour (engineer G). Delete before finishing.
 import fs from 'node:fs';
+import zlib from 'node:zlib';
+import { subresources } from '../../scripts/bench/page-weight';
+import { request } from '../../scripts/bench/bench-lib';
 import type { Browser, Page } from 'playwright-core';
 import { startLiveServer, type LiveServer } from '../helpers/live-server';
 import { axeViolations, launchBrowser, newContext, screenshot, signInWithBrowser } from '../helpers/browser';
@@ -59,6 +62,16 @@ describe('G tour', () => {
     report[name] = { url: page.url(), ...info, violations };
   }
 
+  async function weigh(path: string, cookie = ''): Promise<number> {
+    const headers: Record<string, string> = { 'accept-encoding': 'br, gzip', cookie };
+    const page = await request(server.url + path, { headers });
+    const html = page.headers['content-encoding'] === 'br' ? zlib.brotliDecompressSync(page.body).toString('utf8') : page.body.toString('utf8');
+    let total = page.body.length;
+    for (const url of subresources(html)) total += (await request(server.url + url, { headers })).body.length;
+    report['weight ' + path.slice(0, 60)] = { total, status: page.status };
+    return total;
+  }
+
   async function submit(page: Page): Promise<void> {
     await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
   }
@@ -99,6 +112,10 @@ describe('G tour', () => {
         await submit(page);
         await look(page, `${tag}-book6-confirmation`);
         const manage = page.url().replace('?booked=1', '');
+        if (tag === '320-nojs') {
+          const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+          for (const path of ['/', '/book', '/book/topic?branch=1', '/book/time?branch=1&topic=digid', '/book/check', manage.replace(server.url, ''), '/survey?branch=1', '/login', '/nergens']) await weigh(path, cookie);
+        }
         await page.emulateMedia({ media: 'print' });
         await screenshot(page, `g-${tag}-book7-print`);
         await page.emulateMedia({ media: 'screen' });
@@ -136,8 +153,12 @@ describe('G tour', () => {
         const page = await context.newPage();
         page.setDefaultTimeout(8000);
         await signInWithBrowser(page, server.url, 'volunteer@demo.test');
-        for (const [name, path] of [['desk', '/desk'], ['intake', '/intake'], ['intake-new', '/intake/new'], ['appointments', '/appointments']]) {
+        for (const [name, path] of [['desk', '/desk'], ['intake', '/intake'], ['intake-new', '/intake/new'], ['appointments', '/appointments'], ['intake-week', '/intake?branch=1&period=week'], ['appt-new', '/appointments/new?branch=1'], ['appt-detail', '/appointments/1'], ['intake-tiles', '/intake/tiles?branch=1']]) {
           await page.goto(server.url + path);
+          if (name === 'desk') {
+            await Promise.all([page.waitForNavigation(), page.click('.tally-grid button >> nth=0')]);
+            await Promise.all([page.waitForNavigation(), page.click('.tally-grid button >> nth=4')]);
+          }
           await look(page, `${tag}-vol-${name}`, !js || true);
         }
         await context.close();
@@ -145,10 +166,39 @@ describe('G tour', () => {
     }
   }
 
+  test('rtl and focus', async () => {
+    if (ONLY && ONLY !== 'rtl') return;
+    const context = await newContext(browser, { width: 320, height: 700 });
+    const page = await context.newPage();
+    for (const [name, path] of [['home', '/'], ['topic', '/book/topic?branch=1'], ['time', '/book/time?branch=1&topic=digid'], ['details', '/book/details?branch=1&topic=digid&start=x']]) {
+      await page.goto(server.url + path);
+      await page.evaluate(() => { document.documentElement.dir = 'rtl'; });
+      await screenshot(page, `g-rtl-${name}`);
+    }
+    await page.goto(server.url + '/language/en?back=/');
+    await page.evaluate(() => { document.documentElement.dir = 'ltr'; });
+    await look(page, 'en-home');
+    await page.goto(server.url + '/book/details?branch=1&topic=digid&start=2026-11-16T10:00:00.000Z');
+    await look(page, 'en-details');
+    await page.goto(server.url + '/login');
+    await look(page, 'en-login');
+    await page.goto(server.url + '/language/nl?back=/');
+    await page.goto(server.url + '/book/topic?branch=1');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Tab');
+    await page.screenshot({ path: 'test-output/screenshots/g-focus-1.png' });
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    await page.screenshot({ path: 'test-output/screenshots/g-focus-2.png' });
+    await context.close();
+  }, 60_000);
+
   test('emails', async () => {
 
     // Reminder for tomorrow's bookings.
-    clock.set('2026-11-17T08:00:00Z');
+    clock.set('2026-11-16T07:00:00Z');
+    server.deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+      branchId: 1, topicKey: 'device', startsAt: '2026-11-18T09:00:00.000Z', name: 'Jan Reminder', email: 'jan@example.nl', phone: null, needs: {}, language: 'nl', channel: 'online', idempotencyKey: null, capacityOverride: false,
+    });
+    clock.set('2026-11-17T10:00:00Z');
     server.deps.appointments.sendDueReminders();
     const mails = server.deps.outbox.list(50, 0);
     const context = await newContext(browser, { width: 320 });

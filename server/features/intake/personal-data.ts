@@ -30,11 +30,15 @@ export function passesIbanCheck(candidate: string): boolean {
   return rest === 1;
 }
 
-/** A candidate can run on into the next words ("NL91 ABNA 0417 1643 00 voor"): the IBAN is one of its prefixes. */
+/**
+ * A candidate can run on into the next words ("NL91 ABNA 0417 1643 00 voor"): the IBAN is the candidate's
+ * first whole groups. Every IBAN has at least ten digits, which ordinary words next to a code do not.
+ */
 function containsIban(candidate: string): boolean {
-  const compact = candidate.replace(/ /g, '');
-  for (let length = Math.min(compact.length, 34); length >= 15; length--) {
-    if (passesIbanCheck(compact.slice(0, length))) return true;
+  const groups = candidate.trim().split(' ');
+  for (let n = groups.length; n >= 1; n--) {
+    const compact = groups.slice(0, n).join('');
+    if ((compact.match(/\d/g) ?? []).length >= 10 && passesIbanCheck(compact)) return true;
   }
   return false;
 }
