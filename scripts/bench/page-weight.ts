@@ -16,7 +16,9 @@ const STAFF_BUDGET = 30 * 1024;
 const ACCEPT_ENCODING = 'br, gzip';
 
 interface PageSpec {
+  /** The page, or how to reach it (a step of a flow that needs earlier steps to have happened). */
   path: string;
+  reach?: (session: Session) => Promise<string>;
   /** Demo account to sign in as; none for public pages. */
   as?: string;
   /** Run against an empty database (first-run /setup). */
@@ -31,6 +33,7 @@ const PUBLIC_PAGES: PageSpec[] = [
   { path: '/check-in' },
   { path: '/queue/1' },
   { path: '/survey' },
+  ...bookingFlow(),
 ];
 
 const STAFF_PAGES: PageSpec[] = [
@@ -87,8 +90,68 @@ const kindOf = (url: string, res: RawResponse): 'css' | 'js' | 'other' => {
   return 'other';
 };
 
+/**
+ * Every step of the public booking flow, reached the way a citizen reaches it: choose a branch, a topic and
+ * the first free time, fill in the details, see the check page, confirm, and land on the confirmation.
+ */
+function bookingFlow(): PageSpec[] {
+  const state: { branch?: string; start?: string; token?: string } = {};
+  const text = async (s: Session, url: string): Promise<string> => {
+    const res = await s.fetch(url);
+    if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+    return res.body.toString('utf8');
+  };
+  const form = (fields: Record<string, string>): { method: string; headers: Record<string, string>; body: string } => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+  const slotQuery = (): string => `branch=${state.branch}&topic=digid&start=${encodeURIComponent(state.start ?? '')}`;
+  return [
+    {
+      path: '/book/topic',
+      reach: async (s) => {
+        state.branch = /name="branch" value="(\d+)"/.exec(await text(s, '/book'))?.[1];
+        return `/book/topic?branch=${state.branch}`;
+      },
+    },
+    { path: '/book/time', reach: async () => `/book/time?branch=${state.branch}&topic=digid` },
+    {
+      path: '/book/details',
+      reach: async (s) => {
+        state.start = /name="start" value="([^"]+)"/.exec(await text(s, `/book/time?branch=${state.branch}&topic=digid`))?.[1];
+        return `/book/details?${slotQuery()}`;
+      },
+    },
+    {
+      path: '/book/check',
+      reach: async (s) => {
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(await text(s, `/book/details?${slotQuery()}`))?.[1] ?? '';
+        const res = await s.fetch(`/book/details?${slotQuery()}`, form({ _csrf: csrf, name: 'Fatima El Amrani', email: 'fatima@example.nl', phone: '', language: 'nl' }));
+        if (res.status !== 303) throw new Error(`details answered ${res.status}`);
+        return '/book/check';
+      },
+    },
+    {
+      path: '/appointments/:token (confirmation)',
+      reach: async (s) => {
+        const check = await text(s, '/book/check');
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(check)?.[1] ?? '';
+        const key = /name="key" value="([^"]+)"/.exec(check)?.[1] ?? '';
+        const res = await s.fetch('/book', form({ _csrf: csrf, key, consent: 'on', website: '' }));
+        const location = String(res.headers.location ?? '');
+        if (res.status !== 303 || !location.startsWith('/appointments/')) throw new Error(`confirm answered ${res.status}`);
+        state.token = location.split('?')[0];
+        return location;
+      },
+    },
+    { path: '/appointments/:token (manage)', reach: async () => state.token ?? '/appointments/missing' },
+  ];
+}
+
 async function measure(session: Session, spec: PageSpec): Promise<Measured | { page: string; note: string }> {
-  const page = await session.fetch(spec.path, { headers: { 'accept-encoding': ACCEPT_ENCODING } });
+  const target = spec.reach ? await spec.reach(session) : spec.path;
+  const page = await session.fetch(target, { headers: { 'accept-encoding': ACCEPT_ENCODING } });
   const label = spec.path;
   if (page.status === 404) return { page: label, note: 'skipped: 404 (not built yet)' };
   if (page.status >= 300 && page.status < 400) return { page: label, note: `skipped: redirects (${page.status}) to ${String(page.headers.location)}` };
@@ -128,9 +191,14 @@ async function main(): Promise<void> {
   let over = 0;
   try {
     const sessions = new Map<string, Session>();
+    let citizen: Session | undefined;
     const sessionFor = async (spec: PageSpec): Promise<Session> => {
       const server = spec.emptyDb ? servers.empty : servers.seeded;
-      if (!spec.as) return new Session(server.url);
+      if (!spec.as) {
+        if (!spec.reach) return new Session(server.url);
+        citizen ??= new Session(server.url);
+        return citizen;
+      }
       let s = sessions.get(spec.as);
       if (!s) {
         s = new Session(server.url);
