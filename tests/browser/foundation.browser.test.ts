@@ -31,18 +31,10 @@ describe('foundation pages in Chromium', () => {
     await expectAxeClean(page);
   }
 
-  async function expectAxeClean(page: Page, reproduce?: (twin: Page) => Promise<void>): Promise<void> {
-    const viewport = page.viewportSize() ?? { width: 1280, height: 900 };
-    const twin = await browser.newContext({ viewport, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', storageState: await page.context().storageState() });
-    try {
-      const twinPage = await twin.newPage();
-      if (reproduce) await reproduce(twinPage);
-      else await twinPage.goto(page.url());
-      expect([page.url(), await axeViolations(twinPage)]).toEqual([page.url(), []]);
-    } finally {
-      await twin.close();
-    }
+  async function expectAxeClean(page: Page): Promise<void> {
+    expect([page.url(), await axeViolations(page)]).toEqual([page.url(), []]);
   }
+
 
   test('/setup on a fresh database: accessible on a phone and on a desktop', async () => {
     for (const width of [320, 1280]) {
@@ -111,13 +103,7 @@ describe('foundation pages in Chromium', () => {
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
     expect(await page.locator('.error-summary').count()).toBe(1);
     await screenshot(page, 'foundation-login-error-320');
-    await expectAxeClean(page, async (twin) => {
-      await twin.goto(`${live.url}/login`);
-      await twin.fill('#email', 'vera@bieb.nl');
-      await twin.fill('#password', 'verkeerd wachtwoord');
-      await Promise.all([twin.waitForNavigation(), twin.click('button[type=submit]')]);
-      expect(await twin.locator('.error-summary').count()).toBe(1);
-    });
+    await expectAxeClean(page);
 
     await signInWithBrowser(page, live.url, 'vera@bieb.nl');
     expect(new URL(page.url()).pathname).toBe('/desk');

@@ -69,6 +69,12 @@ export async function axeViolations(page: Page): Promise<string[]> {
   }
 }
 
+/** Screenshot (to look at), then axe-core on exactly what is on screen: no violations expected. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect([name, await axeViolations(page)]).toEqual([name, []]);
+}
+
 /** Full-page screenshot into test-output/screenshots/<name>.png (git-ignored), to look at. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
