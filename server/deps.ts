@@ -95,6 +95,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     mailFrom: config.mailFrom,
     tokenSecret: config.sessionSecret,
     translations,
+    // The queue is built below (it needs this service); by the time a status changes, it exists.
+    onStatusChanged: (branchId) => queue.announceDisplay(branchId),
   });
   const walkins = new WalkinsRepository(db);
   const queue = new QueueService(walkins, new QueueRepository(db), branches, appointments, notifier, clock);

@@ -14,6 +14,11 @@
   var left = full;
   var text = el.getAttribute('data-reset-text');
   var onlyIfFilled = el.hasAttribute('data-reset-if-filled');
+  // The reset target switches the kiosk back to its own language first (/language/nl?back=/check-in), so the
+  // next person does not find the previous visitor's choice; a start page in another language counts as filled.
+  var home = el.getAttribute('data-reset-url') || '/check-in';
+  var homeLang = (/^\/language\/([\w-]+)/.exec(home) || [])[1];
+  var foreign = !!homeLang && document.documentElement.lang !== homeLang;
   function show() { if (text) el.textContent = text.replace('{s}', String(left)); }
   var more = document.querySelector('[data-more-time]');
   if (more) {
@@ -28,8 +33,8 @@
     left -= 1;
     if (left <= 0) {
       var filled = Array.prototype.some.call(document.querySelectorAll('input[type=text]'), function (i) { return i.value !== ''; });
-      if (onlyIfFilled && !filled) { left = full; return; }
-      location.replace('/check-in');
+      if (onlyIfFilled && !filled && !foreign) { left = full; return; }
+      location.replace(home);
       return;
     }
     show();

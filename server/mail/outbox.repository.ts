@@ -3,8 +3,11 @@ import type { Db } from '../db/open';
 export interface Attachment {
   filename: string;
   contentType: string;
-  /** UTF-8 text content (calendar files, CSV); binary attachments are not needed yet. */
+  /** UTF-8 text (calendar files, CSV), or base64 when `encoding` says so (images): the outbox row is JSON. */
   content: string;
+  encoding?: 'base64';
+  /** Content-ID of an inline image, referenced from the HTML part as `<img src="cid:…">`. */
+  cid?: string;
 }
 
 export interface OutboxMessage {

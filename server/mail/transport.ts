@@ -17,7 +17,13 @@ function toNodemailer(message: OutboxMessage, from: string): SendMailOptions {
     text: message.text,
     html: message.html,
     messageId: message.messageId,
-    attachments: message.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+    attachments: message.attachments.map((a) => ({
+      filename: a.filename,
+      content: a.content,
+      contentType: a.contentType,
+      ...(a.encoding ? { encoding: a.encoding } : {}),
+      ...(a.cid ? { cid: a.cid } : {}),
+    })),
   };
 }
 

@@ -101,14 +101,19 @@ describe('arrival: kiosk, live desk and queue display in Chromium', () => {
     expect(await kiosk.textContent('.error-summary')).toContain('Wij vinden deze code niet');
     await expectAccessible(kiosk, 'arrival-kiosk-wrong-code-320');
 
+    // This visitor switches the kiosk to English; the reset must bring the next person back to Dutch.
+    await Promise.all([kiosk.waitForNavigation(), kiosk.click('.lang-switch a[hreflang=en]')]);
+    expect(await kiosk.getAttribute('html', 'lang')).toBe('en');
     await kiosk.fill('#code', 'PQ3RS4T');
-    await Promise.all([kiosk.waitForNavigation(), kiosk.click('text=Aanmelden')]);
-    expect(await kiosk.textContent('main')).toContain('Welkom, u bent aangemeld.');
+    await Promise.all([kiosk.waitForNavigation(), kiosk.click('form.kiosk-code button[type=submit]')]);
+    expect(await kiosk.getAttribute('html', 'lang')).toBe('en');
     expect(await kiosk.isVisible('[data-more-time]')).toBe(true);
-    await kiosk.waitForFunction(() => /over (9|10|11) seconden/.test(document.querySelector('[data-reset-after]')!.textContent ?? ''));
+    await kiosk.waitForFunction(() => /in (9|10|11) seconds/.test(document.querySelector('[data-reset-after]')!.textContent ?? ''));
     await expectAccessible(kiosk, 'arrival-kiosk-arrived-320');
     await kiosk.waitForURL(`${server.url}/check-in`, { timeout: 15_000 });
+    expect(await kiosk.getAttribute('html', 'lang')).toBe('nl');
     expect(await kiosk.textContent('main')).not.toContain('Welkom, u bent aangemeld');
+    expect(await kiosk.textContent('h1')).toContain('Welkom bij Centrale Bibliotheek');
     await context.close();
   }, 60_000);
 

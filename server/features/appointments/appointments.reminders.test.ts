@@ -3,6 +3,8 @@ import { startSmtpServer } from '../../../tests/helpers/smtp';
 import { createBranch } from '../../../tests/helpers/test-app';
 import { FakeClock } from '../../lib/clock';
 import { SmtpTransport } from '../../mail/transport';
+import { QR_CID } from './appointments.service';
+import { checkInUrl, qrPng } from './qr';
 
 describe('reminder scheduler in the running server', () => {
   test('a restart around the reminder time still sends exactly one reminder per booking, through SMTP', async () => {
@@ -32,6 +34,20 @@ describe('reminder scheduler in the running server', () => {
       const subjects = smtp.messages.map((m) => m.subject);
       expect(subjects.filter((s) => s?.startsWith('Herinnering'))).toEqual(['Herinnering: morgen uw afspraak om 10:00', 'Herinnering: morgen uw afspraak om 10:30']);
       expect(smtp.messages).toHaveLength(4);
+      // Confirmations and reminders carry the check-in QR code as an inline image holding only /check-in?code=….
+      const codes = server.deps.db.prepare('SELECT code FROM appointments ORDER BY starts_at').pluck().all() as string[];
+      for (const raw of smtp.raw) expect(raw).toContain(`Content-ID: <${QR_CID}>`);
+      for (const m of smtp.messages) {
+        const code = codes.find((c) => m.text?.includes(c))!;
+        expect(code).toBeDefined();
+        const qr = m.attachments.find((a) => a.contentType === 'image/png')!;
+        expect(qr).toMatchObject({ cid: QR_CID, contentDisposition: 'inline' });
+        expect(qr.content.equals(qrPng(checkInUrl(server.deps.config.baseUrl, code)).png)).toBe(true);
+        // mailparser resolves the cid: reference to the attached image, so this proves the <img> points at it.
+        expect(m.html).toContain(`<img src="data:image/png;base64,${qr.content.toString('base64')}"`);
+        expect(m.html).toContain('alt="QR-code om u aan te melden bij de balie"');
+        expect(m.attachments.some((a) => a.contentType.startsWith('text/calendar'))).toBe(m.subject?.startsWith('Herinnering') !== true);
+      }
     } finally {
       await server.close();
       await smtp.stop();

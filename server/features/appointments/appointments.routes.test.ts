@@ -1,7 +1,9 @@
 import { createTestApp, createBranch, createUser, csrfFrom, signIn, type TestApp } from '../../../tests/helpers/test-app';
 import { FakeClock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
+import { RecordingNotifier } from '../../realtime/notifier';
 import type { BookingInput, Booked } from './appointments.service';
+import { checkInUrl, qrImage } from './qr';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ICAL = require('ical.js');
@@ -43,6 +45,15 @@ describe('/appointments', () => {
       expect(page.status).toBe(200);
       expect(page.text).toContain('dinsdag 3 maart 2026, 10:00');
       expect(page.headers['cache-control']).toBe('no-store');
+      // The check-in QR code: inline SVG of /check-in?code=<code> only; labelled, and no style attributes.
+      const code = t.deps.appointments.getByToken(token).code;
+      const qr = qrImage(checkInUrl(t.deps.config.baseUrl, code));
+      const svg = /<svg[^>]*role="img"[^>]*>[\s\S]*?<\/svg>/.exec(page.text)?.[0] ?? '';
+      expect(svg).toContain(`<path d="${qr.path}"`);
+      expect(svg).toContain(`viewBox="0 0 ${qr.side} ${qr.side}"`);
+      expect(svg).toMatch(/aria-labelledby="qr-title"><title id="qr-title">QR-code om u aan te melden bij de balie<\/title>/);
+      expect(svg).not.toMatch(/style=/);
+      expect(qr.path).not.toBe(qrImage(checkInUrl(t.deps.config.baseUrl, token)).path);
       const ics = await t.agent().get(`/appointments/${token}/calendar.ics`);
       expect(ics.status).toBe(200);
       expect(ics.headers['content-type']).toContain('text/calendar');
@@ -226,6 +237,28 @@ describe('/appointments', () => {
       expect(t.db.prepare("SELECT actor_user_id FROM audit_log WHERE action = 'appointment.booked_over_capacity'").pluck().all()).toEqual([coord.id]);
       const otherBranch = await vol.agent.post('/appointments/new').type('form').send({ ...base, branch: String(other), start: '2026-03-03T10:30:00.000Z' });
       expect(otherBranch.status).toBe(403);
+    });
+
+    test('a status change on the staff pages updates the public queue display at once (waiting count)', async () => {
+      const notifier = new RecordingNotifier();
+      t.deps.notifier.attach(notifier);
+      const a = book({ startsAt: '2026-03-02T10:00:00.000Z' }).appointment;
+      t.clock.set('2026-03-02T09:50:00Z');
+      const { agent } = await staffAgent('volunteer', [branch]);
+      const csrf = csrfFrom((await agent.get('/appointments')).text);
+      const display = (): Record<string, unknown>[] =>
+        notifier.published.filter((p) => p.channel === `screen:${branch}` && p.event === 'queue.updated').map((p) => p.payload);
+      expect(display()).toEqual([]);
+      expect((await agent.post(`/appointments/${a.id}/status`).type('form').send({ _csrf: csrf, status: 'arrived' })).status).toBe(303);
+      expect(display()).toEqual([{ branchId: branch, calls: [], waiting: 1 }]);
+      expect((await agent.post(`/appointments/${a.id}/status`).type('form').send({ _csrf: csrf, status: 'done' })).status).toBe(303);
+      expect(display().pop()).toEqual({ branchId: branch, calls: [], waiting: 0 });
+      // A refused change (already done) announces nothing; and nothing reaches another branch's screen.
+      const before = display().length;
+      expect((await agent.post(`/appointments/${a.id}/status`).type('form').send({ _csrf: csrf, status: 'arrived' })).status).toBe(409);
+      expect(display()).toHaveLength(before);
+      expect(notifier.published.some((p) => p.channel === `screen:${other}`)).toBe(false);
+      expect(JSON.stringify(display())).not.toContain('Ahmed');
     });
 
     test('the desk shows today\'s appointments panel', async () => {

@@ -9,6 +9,7 @@ import { keepValues, parseForm, type FieldError, type FormValues } from '../../h
 import { addDays, isValidLocalDate, localDate } from '../../lib/time';
 import type { Branch } from '../branches/branches.service';
 import { BOOKING_TOPICS, SlotTakenError, type Appointment } from './appointments.service';
+import { qrImage } from './qr';
 import {
   CANCEL_FIELDS,
   RESCHEDULE_FIELDS,
@@ -196,6 +197,7 @@ export function appointmentsRouter(deps: Deps): Router {
         a,
         branch: service.branch(a.branchId),
         token: req.params.key,
+        qr: qrImage(service.checkInUrl(a)),
         justBooked: q(req, 'booked') === '1',
       });
     })

@@ -6,7 +6,9 @@ import { addDays, formatLocal, localDate, localTime } from '../../lib/time';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../../http/errors';
 import type { Notifier } from '../../realtime/notifier';
 import type { Mailer } from '../../mail/mailer';
+import type { Attachment } from '../../mail/outbox.repository';
 import { buildIcs, parseMailbox, type IcsMethod } from '../../mail/ics';
+import { checkInUrl, qrPng } from './qr';
 import type { AuditService } from '../audit/audit.service';
 import type { Branch, BranchesService } from '../branches/branches.service';
 import { daySlots, findSlot, freeDays, nearestFree, type FreeDay, type FreeSlot, type ScheduleDay, type Slot, type SlotRules } from './availability';
@@ -31,6 +33,8 @@ export const CODE_LENGTH = 7;
 /** The calendar's own reminder, and the e-mail reminder's lead time. */
 const ALARM_MINUTES = 120;
 const REMINDER_LEAD_MS = 24 * 3600_000;
+/** Content-ID of the QR image in appointment e-mails (views/emails/appointment-part-qr.html.ejs). */
+export const QR_CID = 'checkin-qr@dichterbij';
 
 /** The chosen time was taken by someone else (or is no longer bookable). */
 export class SlotTakenError extends ConflictError {
@@ -69,6 +73,12 @@ export interface AppointmentsOptions {
   tokenSecret: string;
   /** The calendar file's text is in the citizen's language, like the e-mail it travels with. */
   translations: Translations;
+  /**
+   * Called after a status change has been committed (arrived, in progress, done, no-show, cancelled), so the
+   * branch's public queue display can recount who is waiting. A callback rather than the QueueService itself,
+   * because the queue already depends on this service (deps.ts wires it to queue.announceDisplay).
+   */
+  onStatusChanged?: (branchId: number) => void;
 }
 
 export function normaliseCode(input: string): string {
@@ -326,14 +336,17 @@ export class AppointmentsService {
 
   private changeStatus(actor: Actor, id: number, action: string, change: (now: string) => boolean): boolean {
     const now = this.clock.now().toISOString();
-    return this.repo.transaction(() => {
+    const changed = this.repo.transaction((): Appointment | null => {
       const before = this.repo.findById(id);
-      if (!before || !change(now)) return false;
+      if (!before || !change(now)) return null;
       const after = this.repo.findById(id)!;
       this.audit.record(actor, { action, subjectType: 'appointment', subjectId: id, branchId: after.branchId, details: { from: before.status } });
       this.announce(after);
-      return true;
+      return after;
     });
+    // After the commit, so the display's recount sees the new status.
+    if (changed) this.options.onStatusChanged?.(changed.branchId);
+    return changed !== null;
   }
 
   /** booked → arrived (kiosk check-in or desk). False when it was not booked (already arrived, cancelled…). */
@@ -365,7 +378,7 @@ export class AppointmentsService {
 
   private cancel(actor: Actor, id: number, reason: string | null): Appointment {
     const now = this.clock.now().toISOString();
-    return this.repo.transaction(() => {
+    const cancelled = this.repo.transaction(() => {
       const before = this.repo.findById(id);
       if (!before) throw new NotFoundError();
       if (!this.repo.cancel(id, actor.userId, reason, now)) throw new ConflictError('appointments.errors.not_booked');
@@ -375,6 +388,8 @@ export class AppointmentsService {
       this.announce(after);
       return after;
     });
+    this.options.onStatusChanged?.(cancelled.branchId);
+    return cancelled;
   }
 
   /** Moves a booking to another free time at the same branch: same UID in the calendar, higher SEQUENCE. */
@@ -434,6 +449,11 @@ export class AppointmentsService {
     return this.ics(a, this.branches.get(a.branchId), 'PUBLISH', this.options.translations.translator(a.language));
   }
 
+  /** What the check-in QR code holds: the kiosk address with the short code only (no token, no personal data). */
+  checkInUrl(a: Appointment): string {
+    return checkInUrl(this.options.baseUrl, a.code);
+  }
+
   manageUrl(a: Appointment): string {
     return `${this.options.baseUrl}/appointments/${this.tokenFor(a.code)}`;
   }
@@ -462,16 +482,21 @@ export class AppointmentsService {
     const lang = a.language;
     const t = this.options.translations.translator(lang);
     const details = this.describe(a, b, lang);
+    const attachments: Attachment[] = [];
+    if (method) {
+      attachments.push({ filename: method === 'CANCEL' ? 'afspraak-geannuleerd.ics' : 'afspraak.ics', contentType: `text/calendar; charset=utf-8; method=${method}`, content: this.ics(a, b, method, t) });
+    }
+    // Every e-mail about a coming visit carries the check-in QR code as an inline image (not for a cancellation).
+    const qr = method === 'CANCEL' ? null : qrPng(this.checkInUrl(a));
+    if (qr) attachments.push({ filename: 'aanmelden-qr.png', contentType: 'image/png', content: qr.png.toString('base64'), encoding: 'base64', cid: QR_CID });
     this.mailer.enqueue({
       to: a.email,
       template,
       lang,
       subjectKey,
       subjectParams: { date: String(details.dateText), time: String(details.time) },
-      data: details,
-      attachments: method
-        ? [{ filename: method === 'CANCEL' ? 'afspraak-geannuleerd.ics' : 'afspraak.ics', contentType: `text/calendar; charset=utf-8; method=${method}`, content: this.ics(a, b, method, t) }]
-        : [],
+      data: { ...details, qrCid: qr ? QR_CID : null, qrSide: qr?.side ?? 0 },
+      attachments,
       related: { type: 'appointment', id: a.id },
     });
   }

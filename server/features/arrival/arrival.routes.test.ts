@@ -69,7 +69,7 @@ describe('kiosk check-in and walk-in numbers', () => {
     expect(result.text).toContain('Neem even plaats.');
     expect(result.text).toContain('10:30');
     expect(result.text).not.toContain('Jan Jansen');
-    expect(result.text).toContain('<noscript><meta http-equiv="refresh" content="12;url=/check-in"></noscript>');
+    expect(result.text).toContain('<noscript><meta http-equiv="refresh" content="12;url=/language/nl?back=/check-in"></noscript>');
     expect(result.headers['cache-control']).toBe('no-store');
     // Shown once: a reload (or the next person pressing back) lands on the start page.
     const again = await agent.get('/check-in/result');
@@ -82,11 +82,39 @@ describe('kiosk check-in and walk-in numbers', () => {
     const events = notifier.published.filter((p) => p.channel === `branch:${branch}`).map((p) => p.event);
     expect(events).toEqual(expect.arrayContaining(['appointment.updated', 'checkin']));
     expect(notifier.published.some((p) => p.channel.startsWith('screen:') && JSON.stringify(p.payload).includes('Jan'))).toBe(false);
+    expect(notifier.published.filter((p) => p.channel === `screen:${branch}`).pop()?.payload).toMatchObject({ waiting: 1 });
 
     // A second check-in with the same code is friendly, not an error.
     const second = await checkIn(agent, 'K7M2QXA');
     expect(second.status).toBe(303);
     expect((await agent.get('/check-in/result')).text).toContain('U bent al aangemeld.');
+  });
+
+  test('every reset goes back to Dutch, so the next person does not get the language the last one chose', async () => {
+    addBooking(t.deps, { branchId: branch, date: TODAY, time: '10:30', code: 'K7M2QXA' });
+    const agent = await kiosk();
+    const switched = await agent.get('/language/en?back=/check-in');
+    expect(switched.status).toBe(303);
+    const english = await agent.get('/check-in');
+    expect(english.text).toContain('<html lang="en"');
+    // Nothing typed, but another language on screen: without JavaScript the start page resets itself too.
+    expect(english.text).toContain('<noscript><meta http-equiv="refresh" content="60;url=/language/nl?back=/check-in"></noscript>');
+    expect(english.text).toContain('data-reset-url="/language/nl?back=/check-in"');
+    const res = await agent.post('/check-in').type('form').send({ _csrf: csrfFrom(english.text), code: 'K7M2QXA' });
+    expect(res.status).toBe(303);
+    const result = await agent.get('/check-in/result');
+    expect(result.text).toContain('<html lang="en"');
+    expect(result.text).toContain('<noscript><meta http-equiv="refresh" content="12;url=/language/nl?back=/check-in"></noscript>');
+    expect(result.text).toContain('data-reset-url="/language/nl?back=/check-in"');
+    expect(result.text).toContain('class="button button-large" href="/language/nl?back=/check-in"');
+    // Following the reset: Dutch cookie, then the start page in Dutch, which then stays put while idle.
+    const reset = await agent.get('/language/nl?back=/check-in');
+    expect(reset.status).toBe(303);
+    expect(reset.headers.location).toBe('/check-in');
+    expect(String(reset.headers['set-cookie'])).toMatch(/lang=nl;/);
+    const start = await agent.get('/check-in');
+    expect(start.text).toContain('<html lang="nl"');
+    expect(start.text).not.toContain('http-equiv="refresh"');
   });
 
   test('wrong code, another day, another branch, cancelled: friendly messages, status 400, nothing changes', async () => {
@@ -102,7 +130,7 @@ describe('kiosk check-in and walk-in numbers', () => {
     expect(wrong.text).toContain('href="#code"');
     expect(wrong.text).toContain('Wij vinden deze code niet');
     // The typed code is on screen now, so the page clears itself if nobody goes on.
-    expect(wrong.text).toContain('<noscript><meta http-equiv="refresh" content="60;url=/check-in"></noscript>');
+    expect(wrong.text).toContain('<noscript><meta http-equiv="refresh" content="60;url=/language/nl?back=/check-in"></noscript>');
 
     const empty = await checkIn(agent, '   ');
     expect(empty.status).toBe(400);

@@ -12,6 +12,10 @@ import { WALKIN_TOPICS } from './walkins.repository';
 import { CHECK_IN_FIELDS, WALK_IN_FIELDS, checkInSchema, walkInSchema } from './arrival.schema';
 
 export const KIOSK_COOKIE = 'kiosk_branch';
+/** The kiosk's own language: every reset goes back to it, so a language the last visitor chose does not stay. */
+export const KIOSK_LANG = 'nl';
+/** Where a reset goes: the language switch (a local `back` path) sets the cookie and then shows the start page. */
+export const KIOSK_START = `/language/${KIOSK_LANG}?back=/check-in`;
 /** Seconds before an answer or a ticket goes back to the start, so the next person sees nothing of it. */
 export const RESULT_RESET_SECONDS = 12;
 export const TICKET_RESET_SECONDS = 45;
@@ -34,6 +38,11 @@ function kioskBranchId(req: Request): number | null {
 export function arrivalRouter(deps: Deps): Router {
   const router = Router();
   const arrival = deps.arrival;
+  // The reset target for the kiosk views (_reset.ejs, index.ejs) and kiosk.js.
+  router.use('/check-in', (_req, res, next) => {
+    res.locals.kioskStart = KIOSK_START;
+    next();
+  });
 
   // Only failed codes count (status ≥ 400), so a busy kiosk is never blocked by people who check in fine.
   const codeLimiter = rateLimit({
@@ -57,7 +66,7 @@ export function arrivalRouter(deps: Deps): Router {
       title: res.locals.t('arrival.title'),
       messageKey: key,
       resetSeconds: RESULT_RESET_SECONDS,
-      noscriptRefresh: `${RESULT_RESET_SECONDS};url=/check-in`,
+      noscriptRefresh: `${RESULT_RESET_SECONDS};url=${KIOSK_START}`,
       bodyClass: 'kiosk',
       scripts: ['kiosk.js'],
     });
@@ -73,7 +82,9 @@ export function arrivalRouter(deps: Deps): Router {
       // After a mistake the typed code is on screen: clear it for the next person if nobody goes on.
       resetSeconds: IDLE_RESET_SECONDS,
       resetIfFilledOnly: errors.length === 0,
-      noscriptRefresh: errors.length > 0 ? `${IDLE_RESET_SECONDS};url=/check-in` : '',
+      // Without JavaScript the start page reloads itself only when it shows something to clear: a typed
+      // code in an error, or another language than the kiosk's own.
+      noscriptRefresh: errors.length > 0 || res.locals.lang !== KIOSK_LANG ? `${IDLE_RESET_SECONDS};url=${KIOSK_START}` : '',
       bodyClass: 'kiosk',
       scripts: ['kiosk.js'],
     });
@@ -142,7 +153,7 @@ export function arrivalRouter(deps: Deps): Router {
         title: res.locals.t('arrival.title'),
         result: draft.result,
         resetSeconds: RESULT_RESET_SECONDS,
-        noscriptRefresh: `${RESULT_RESET_SECONDS};url=/check-in`,
+        noscriptRefresh: `${RESULT_RESET_SECONDS};url=${KIOSK_START}`,
         bodyClass: 'kiosk',
         scripts: ['kiosk.js'],
       });
@@ -172,7 +183,7 @@ export function arrivalRouter(deps: Deps): Router {
         branch,
         ahead,
         resetSeconds: TICKET_RESET_SECONDS,
-        noscriptRefresh: `${TICKET_RESET_SECONDS};url=/check-in`,
+        noscriptRefresh: `${TICKET_RESET_SECONDS};url=${KIOSK_START}`,
         bodyClass: 'kiosk',
         scripts: ['kiosk.js'],
       });

@@ -91,10 +91,10 @@ export class ArrivalService {
     }
     if (booking.status === 'arrived' || booking.status === 'in_progress') return { kind: 'already', time: booking.localTime };
     const actor: Actor = { userId: null, label: 'kiosk', ip };
-    // markArrived announces 'appointment.updated'; 'checkin' tells desks someone is physically here now.
+    // markArrived announces 'appointment.updated' and (through its onStatusChanged hook) the display's new
+    // count; 'checkin' tells desks someone is physically here now.
     if (!this.appointments!.markArrived(actor, booking.id)) return { kind: 'already', time: booking.localTime };
     this.notifier.publish(`branch:${branchId}`, 'checkin', { branchId, kind: 'appointment', id: booking.id, time: booking.localTime });
-    this.queue.announceDisplay(branchId);
     return { kind: 'arrived', time: booking.localTime };
   }
 

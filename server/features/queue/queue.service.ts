@@ -203,11 +203,10 @@ export class QueueService {
     return { ok: true, entry: { kind: 'appointment', id, branchId: booking.branchId } };
   }
 
-  /** Help starts: the appointment goes in progress (the appointments feature announces that). */
+  /** Help starts: the appointment goes in progress (the appointments feature announces that, display included). */
   startAppointment(actor: Actor, user: CurrentUser, id: number): QueueActionResult {
     const booking = this.appointmentFor(user, id);
     if (!this.appointments!.markInProgress(actor, id)) return { ok: false, reason: 'state_changed' };
-    this.announceDisplay(booking.branchId);
     return { ok: true, entry: { kind: 'appointment', id, branchId: booking.branchId } };
   }
 }
