@@ -14,6 +14,9 @@ export function createCsrf(): { protect: RequestHandler; regenerate: (req: Param
       return fromBody ?? (typeof fromHeader === 'string' ? fromHeader : undefined);
     },
     errorConfig: { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' },
+    // Signing out of a session that already ended (idle timeout at a kiosk) has nothing left to protect:
+    // answering "this form has expired" there only confuses people. A live session still needs the token.
+    skipCsrfProtection: (req) => req.method === 'POST' && req.path === '/logout' && !req.session?.userId,
   });
   return { protect: csrfSynchronisedProtection, regenerate: (req) => generateToken(req, true) };
 }

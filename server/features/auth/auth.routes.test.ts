@@ -138,3 +138,24 @@ describe('live refreshes and the idle timeout', () => {
     }
   });
 });
+
+describe('signing out', () => {
+  test('after an idle timeout "sign out" simply signs out; a live session still needs the CSRF token', async () => {
+    const t = createTestApp();
+    try {
+      const branch = createBranch(t.deps);
+      await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+      const agent = t.agent();
+      await signIn(agent, 'vol@bieb.nl');
+      const page = await agent.get('/desk');
+      const token = csrfFrom(page.text);
+      expect((await agent.post('/logout').type('form').send({})).status).toBe(403);
+      t.clock.advanceMinutes(16);
+      const out = await agent.post('/logout').type('form').send({ _csrf: token });
+      expect(out.status).toBe(303);
+      expect(out.headers.location).toMatch(/^\/login/);
+    } finally {
+      await t.close();
+    }
+  });
+});
