@@ -6,10 +6,23 @@ import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
 import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
 import type { Branch } from '../branches/branches.service';
-import { labelOf, type Taxonomy } from '../categories/taxonomy';
-import type { TaxonomyEntry } from '../categories/categories.service';
-import type { Question, QuestionFields, Visit } from './intake.service';
+import { labelOf } from '../categories/taxonomy';
+import type { QuestionFields } from './intake.service';
 import { NOTE_MAX } from './intake.service';
+import {
+  afterOrganisationStep,
+  defaultValues,
+  editFormContext,
+  formOptions,
+  newFormContext,
+  newQuestionValues,
+  pickValues,
+  readNewQuestionQuery,
+  registerStartOf,
+  visitFieldValues,
+  withCurrentPartner,
+  type FormContext,
+} from './intake.form';
 import { QUESTION_FIELDS, TALLY_FIELDS, TILE_FIELDS, VISIT_FIELDS, questionSchema, tallySchema, tileSchema, toQuestionFields, valuesOf, visitSchema } from './intake.schema';
 
 const STAFF = ['volunteer', 'coordinator', 'admin'] as const;
@@ -34,88 +47,25 @@ function branchFromQuery(deps: Deps, req: Request): { branch: Branch | null; bra
   return { branch: branches[0] ?? null, branches };
 }
 
-/** The entries a select offers: active ones, plus the record's current value if it was retired since. */
-function withCurrent(active: TaxonomyEntry[], tax: Taxonomy, currentId: number | null): TaxonomyEntry[] {
-  const current = tax.get(currentId);
-  return current && !active.some((e) => e.id === current.id) ? [...active, current] : active;
-}
-
-function numberOrNull(v: string | string[] | undefined): number | null {
-  return typeof v === 'string' && /^[1-9]\d{0,15}$/.test(v) ? Number(v) : null;
-}
-
-interface FormContext {
-  mode: 'new' | 'edit';
-  action: string;
-  branch: Branch;
-  values: FormValues;
-  errors: FieldError[];
-  /** The record being corrected (edit), so its retired values stay offered. */
-  current: QuestionFields | null;
-  visit: Visit | null;
-  visitQuestions: Question[];
-  channelId: number | null;
-  /** The organisation step was just taken without JavaScript: move focus to the topic. */
-  focusTopic?: boolean;
-}
-
 export function intakeRouter(deps: Deps): Router {
   const router = Router();
   router.use(requireRole(...STAFF));
 
   const renderForm = (req: Request, res: Response, status: number, ctx: FormContext): void => {
     const tax = deps.categories.taxonomy();
-    const lang = req.lang;
-    const orgId = numberOrNull(ctx.values.organisation);
     const cur = ctx.current;
-    const organisations = withCurrent(tax.active('organisation'), tax, cur?.organisationId ?? null);
-    const topics = orgId === null ? [] : withCurrent(tax.active('topic', orgId), tax, cur && cur.organisationId === orgId ? cur.topicId : null);
-    const partners = deps.partners.choosableAt(ctx.branch.id);
-    const currentPartner = cur?.partnerId ? deps.partners.find(cur.partnerId) : null;
-    if (currentPartner && !partners.some((p) => p.id === currentPartner.id)) partners.push(currentPartner);
+    const partners = withCurrentPartner(deps.partners.choosableAt(ctx.branch.id), cur?.partnerId ? deps.partners.find(cur.partnerId) : null);
     res.status(status).render('intake/form', {
       title: req.t(ctx.mode === 'new' ? 'intake.form.title_new' : 'intake.form.title_edit'),
       ...ctx,
-      lang,
+      lang: req.lang,
       labelOf,
       tax,
       noteMax: NOTE_MAX,
-      options: {
-        types: withCurrent(tax.active('question_type'), tax, cur?.typeId ?? null),
-        organisations,
-        topics,
-        lifeEvents: withCurrent(tax.active('life_event'), tax, cur?.lifeEventId ?? null),
-        helps: withCurrent(tax.active('help'), tax, cur?.helpId ?? null),
-        durations: withCurrent(tax.active('duration'), tax, cur?.durationId ?? null),
-        outcomes: withCurrent(tax.active('outcome'), tax, cur?.outcomeId ?? null),
-        channels: tax.active('channel'),
-        partners,
-        // Every organisation's topics, for the script that swaps the topic list without a round trip.
-        allTopics: organisations.map((o) => ({ org: o, topics: tax.active('topic', o.id) })),
-      },
-      channelLabel: labelOf(tax.get(ctx.channelId), lang),
+      options: formOptions(tax, ctx.values, cur, partners),
+      channelLabel: labelOf(tax.get(ctx.channelId), req.lang),
       scripts: ['intake.js'],
     });
-  };
-
-  /** Sensible starting values: the most common answers, so a typical question is a few taps. */
-  const defaultValues = (): FormValues => {
-    const tax = deps.categories.taxonomy();
-    const idOf = (kind: Parameters<Taxonomy['byKey']>[0], key: string): string => {
-      const e = tax.byKey(kind, key);
-      return e && !e.retiredAt ? String(e.id) : '';
-    };
-    return {
-      type: idOf('question_type', 'digital_government'),
-      organisation: '',
-      topic: '',
-      life_event: '',
-      help: idOf('help', 'together'),
-      partner: '',
-      duration: '',
-      outcome: idOf('outcome', 'solved'),
-      note: '',
-    };
   };
 
   // ---- list ------------------------------------------------------------------------------------------
@@ -143,103 +93,29 @@ export function intakeRouter(deps: Deps): Router {
   router
     .route('/new')
     .get((req, res) => {
-      const user = req.user!;
-      const tax = deps.categories.taxonomy();
-      const visitId = req.query.visit !== undefined ? parseId(req.query.visit) : null;
-      if (req.query.visit !== undefined && visitId === null) throw new BadRequestError();
-      // Links from an appointment or walk-in: the ids must be positive whole numbers; the arrival feature
-      // checks they belong to the branch before it links here.
-      const appointmentId = req.query.appointment !== undefined ? parseId(req.query.appointment) : null;
-      const walkinId = req.query.walkin !== undefined ? parseId(req.query.walkin) : null;
-      if ((req.query.appointment !== undefined && appointmentId === null) || (req.query.walkin !== undefined && walkinId === null)) {
-        throw new BadRequestError();
-      }
-      let visit: Visit | null = null;
-      let branch: Branch | null;
-      if (visitId !== null) {
-        visit = deps.intake.visitFor(user, visitId);
-        branch = deps.branches.get(visit.branchId);
-      } else {
-        branch = branchFromQuery(deps, req).branch;
-      }
-      if (!branch) throw new BadRequestError('intake.errors.no_branch');
-      let channelId = visit?.channelId ?? null;
-      if (!visit) {
-        const key = typeof req.query.channel === 'string' ? req.query.channel : appointmentId ? 'appointment' : 'desk';
-        const channel = tax.byKey('channel', key);
-        if (!channel || channel.retiredAt) throw new BadRequestError();
-        channelId = channel.id;
-      }
-      const values: FormValues = {
-        ...defaultValues(),
-        branch: String(branch.id),
-        visit: visit ? String(visit.id) : '',
-        channel: channelId ? String(channelId) : '',
-        appointment: appointmentId ? String(appointmentId) : '',
-        walkin: walkinId ? String(walkinId) : '',
-      };
-      const orgParam = numberOrNull(typeof req.query.organisation === 'string' ? req.query.organisation : undefined);
-      if (orgParam && tax.isChoosable(orgParam, 'organisation')) values.organisation = String(orgParam);
-      renderForm(req, res, 200, {
-        mode: 'new',
-        action: '/intake/new',
-        branch,
-        values,
-        errors: [],
-        current: null,
-        visit,
-        visitQuestions: visit ? deps.intake.questionsOfVisit(visit.id) : [],
-        channelId,
-      });
+      const query = readNewQuestionQuery(req.query);
+      // The visit decides the branch; without one, ?branch= (checked) or the user's first branch does.
+      const branchId = query.visitId === null ? (branchFromQuery(deps, req).branch?.id ?? null) : null;
+      const start = deps.intake.startFromQuery(req.user!, query.visitId, branchId, query.channelKey);
+      const values = newQuestionValues(deps.categories.taxonomy(), start, query);
+      renderForm(req, res, 200, newFormContext(deps.branches.get(start.branchId), start, values));
     })
     .post((req, res) => {
       const user = req.user!;
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const ctxForm = parseForm(visitSchema, body, VISIT_FIELDS);
-      if (!ctxForm.ok) throw new BadRequestError();
-      const c = ctxForm.data;
-      let visit: Visit | null = null;
-      let branch: Branch;
-      if (c.visit !== null) {
-        visit = deps.intake.visitFor(user, c.visit);
-        branch = deps.branches.get(visit.branchId);
-      } else {
-        if (c.branch === null || c.channel === null) throw new BadRequestError();
-        assertBranchAccess(user, c.branch);
-        branch = deps.branches.get(c.branch);
-      }
-      const channelId = visit ? visit.channelId : c.channel;
+      const hidden = parseForm(visitSchema, body, VISIT_FIELDS);
+      if (!hidden.ok) throw new BadRequestError();
+      const start = deps.intake.startFromForm(user, hidden.data);
+      const branch = deps.branches.get(start.branchId);
       const form = parseForm(questionSchema, body, QUESTION_FIELDS);
-      const values: FormValues = {
-        ...pickValues(body),
-        branch: String(branch.id),
-        visit: visit ? String(visit.id) : '',
-        channel: channelId ? String(channelId) : '',
-        appointment: c.appointment ? String(c.appointment) : '',
-        walkin: c.walkin ? String(c.walkin) : '',
-      };
-      const ctx: FormContext = {
-        mode: 'new',
-        action: '/intake/new',
-        branch,
-        values,
-        errors: [],
-        current: null,
-        visit,
-        visitQuestions: visit ? deps.intake.questionsOfVisit(visit.id) : [],
-        channelId,
-      };
-      // The step without JavaScript: an organisation was chosen, show its topics; nothing is saved yet.
-      if (body.step === 'organisation') {
-        values.topic = '';
-        return renderForm(req, res, 200, { ...ctx, focusTopic: true });
-      }
+      const values: FormValues = { ...pickValues(body), ...visitFieldValues(start, hidden.data.appointment, hidden.data.walkin) };
+      const ctx = newFormContext(branch, start, values);
+      if (body.step === 'organisation') return renderForm(req, res, 200, afterOrganisationStep(ctx));
       if (!form.ok) return renderForm(req, res, 400, { ...ctx, errors: form.errors });
       const fields = toQuestionFields(form.data);
       const errors = deps.intake.validate(branch.id, fields);
       if (errors.length > 0) return renderForm(req, res, 400, { ...ctx, errors });
-      const start = visit ? { visitId: visit.id } : { branchId: branch.id, channelId: channelId!, appointmentId: c.appointment, walkinId: c.walkin };
-      const ids = deps.intake.register(user, start, fields, 'form');
+      const ids = deps.intake.register(user, registerStartOf(start, hidden.data.appointment, hidden.data.walkin), fields, 'form');
       flash(req, 'success', 'intake.flash.registered');
       if (body.then === 'another') return redirectAfterPost(res, `/intake/new?visit=${ids.visitId}`);
       redirectAfterPost(res, `/intake?branch=${branch.id}`);
@@ -282,7 +158,7 @@ export function intakeRouter(deps: Deps): Router {
     .get((req, res) => {
       const { branch } = branchFromQuery(deps, req);
       if (!branch) throw new BadRequestError('intake.errors.no_branch');
-      const d = defaultValues();
+      const d = defaultValues(deps.categories.taxonomy());
       renderTiles(req, res, 200, branch, { label_nl: '', label_en: '', type: d.type, subject: '', help: d.help, duration: '', outcome: d.outcome }, []);
     })
     .post((req, res) => {
@@ -346,21 +222,15 @@ export function intakeRouter(deps: Deps): Router {
     .route('/:id/edit')
     .get((req, res) => {
       const q = deps.intake.questionFor(req.user!, questionParam(req));
-      const branch = deps.branches.get(q.branchId);
-      const values = valuesOf(q);
-      renderForm(req, res, 200, { mode: 'edit', action: `/intake/${q.id}/edit`, branch, values, errors: [], current: q, visit: null, visitQuestions: [], channelId: q.channelId });
+      renderForm(req, res, 200, editFormContext(q, deps.branches.get(q.branchId), valuesOf(q)));
     })
     .post((req, res) => {
       const q = deps.intake.questionFor(req.user!, questionParam(req));
       const branch = deps.branches.get(q.branchId);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const form = parseForm(questionSchema, body, QUESTION_FIELDS);
-      const values: FormValues = pickValues(body);
-      const ctx: FormContext = { mode: 'edit', action: `/intake/${q.id}/edit`, branch, values, errors: [], current: q, visit: null, visitQuestions: [], channelId: q.channelId };
-      if (body.step === 'organisation') {
-        values.topic = '';
-        return renderForm(req, res, 200, { ...ctx, focusTopic: true });
-      }
+      const ctx = editFormContext(q, branch, pickValues(body));
+      if (body.step === 'organisation') return renderForm(req, res, 200, afterOrganisationStep(ctx));
       if (!form.ok) return renderForm(req, res, 400, { ...ctx, errors: form.errors });
       const fields = toQuestionFields(form.data);
       const errors = deps.intake.validate(branch.id, fields, q);
@@ -382,11 +252,4 @@ export function intakeRouter(deps: Deps): Router {
     .all(methodNotAllowed);
 
   return router;
-}
-
-/** Only the declared question fields as strings, for showing the form again. */
-function pickValues(body: Record<string, unknown>): FormValues {
-  const out: FormValues = {};
-  for (const f of QUESTION_FIELDS) out[f] = typeof body[f] === 'string' ? (body[f] as string) : '';
-  return out;
 }

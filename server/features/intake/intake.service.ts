@@ -39,6 +39,15 @@ export interface VisitStart {
 
 export type Period = 'today' | 'week';
 
+/** Where a new question from the form goes: an open visit (its branch and channel), or a new visit at a branch. */
+export interface QuestionStart {
+  visit: Visit | null;
+  branchId: number;
+  channelId: number;
+  /** The questions the open visit already has, shown above the form. */
+  visitQuestions: Question[];
+}
+
 export class IntakeService {
   constructor(
     private readonly repo: IntakeRepository,
@@ -90,6 +99,34 @@ export class IntakeService {
 
   questionsOfVisit(visitId: number): Question[] {
     return this.repo.questionsOfVisit(visitId);
+  }
+
+  /**
+   * The form page's starting point, from its query string: the visit it adds to, or else a new visit at
+   * the branch (already access-checked by the caller) on the active channel with the given key.
+   */
+  startFromQuery(user: CurrentUser, visitId: number | null, branchId: number | null, channelKey: string): QuestionStart {
+    if (visitId !== null) return this.startInVisit(user, visitId);
+    if (branchId === null) throw new BadRequestError('intake.errors.no_branch');
+    const channel = this.categories.taxonomy().byKey('channel', channelKey);
+    if (!channel || channel.retiredAt) throw new BadRequestError();
+    return { visit: null, branchId, channelId: channel.id, visitQuestions: [] };
+  }
+
+  /**
+   * The form post's starting point, from its hidden fields: the visit, or else a branch the user works at
+   * and a channel (which register() checks again when the question is saved).
+   */
+  startFromForm(user: CurrentUser, hidden: { visit: number | null; branch: number | null; channel: number | null }): QuestionStart {
+    if (hidden.visit !== null) return this.startInVisit(user, hidden.visit);
+    if (hidden.branch === null || hidden.channel === null) throw new BadRequestError();
+    if (!canAccessBranch(user, hidden.branch)) throw new ForbiddenError();
+    return { visit: null, branchId: hidden.branch, channelId: hidden.channel, visitQuestions: [] };
+  }
+
+  private startInVisit(user: CurrentUser, visitId: number): QuestionStart {
+    const visit = this.visitFor(user, visitId);
+    return { visit, branchId: visit.branchId, channelId: visit.channelId, visitQuestions: this.questionsOfVisit(visit.id) };
   }
 
   /**
