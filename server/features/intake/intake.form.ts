@@ -48,10 +48,6 @@ function optionalQueryId(value: unknown): number | null {
   return id;
 }
 
-export function numberOrNull(v: unknown): number | null {
-  return typeof v === 'string' && /^[1-9]\d{0,15}$/.test(v) ? Number(v) : null;
-}
-
 /**
  * Reads GET /intake/new's query. Links from an appointment or walk-in: the ids must be positive whole
  * numbers; the arrival feature checks they belong to the branch before it links here.
@@ -61,7 +57,7 @@ export function readNewQuestionQuery(query: Record<string, unknown>): NewQuestio
   const appointmentId = optionalQueryId(query.appointment);
   const walkinId = optionalQueryId(query.walkin);
   const channelKey = typeof query.channel === 'string' ? query.channel : appointmentId ? 'appointment' : 'desk';
-  return { visitId, appointmentId, walkinId, channelKey, organisationId: numberOrNull(query.organisation) };
+  return { visitId, appointmentId, walkinId, channelKey, organisationId: parseId(query.organisation) };
 }
 
 /** Sensible starting values: the most common answers, so a typical question is a few taps. */
@@ -162,7 +158,7 @@ export interface FormOptions {
 
 /** Every select's options for the values shown; topics are those of the chosen organisation. */
 export function formOptions(tax: Taxonomy, values: FormValues, current: QuestionFields | null, partners: Partner[]): FormOptions {
-  const orgId = numberOrNull(values.organisation);
+  const orgId = parseId(values.organisation);
   const organisations = withCurrent(tax.active('organisation'), tax, current?.organisationId ?? null);
   const topics = orgId === null ? [] : withCurrent(tax.active('topic', orgId), tax, current && current.organisationId === orgId ? current.topicId : null);
   return {
