@@ -124,23 +124,27 @@ function toAppointment(r: RawAppointment): Appointment {
   };
 }
 
-export interface NewAppointment {
-  branchId: number;
-  startsAt: string;
-  endsAt: string;
-  localDate: string;
-  localTime: string;
-  topicKey: string;
-  code: string;
+/** What a new booking stores: the booking's own fields plus the secrets and the idempotency key. */
+export interface NewAppointment
+  extends Pick<
+    Appointment,
+    | 'branchId'
+    | 'startsAt'
+    | 'endsAt'
+    | 'localDate'
+    | 'localTime'
+    | 'topicKey'
+    | 'code'
+    | 'name'
+    | 'email'
+    | 'phone'
+    | 'needs'
+    | 'language'
+    | 'channel'
+    | 'bookedByUserId'
+    | 'capacityOverride'
+  > {
   tokenHash: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  needs: Needs;
-  language: string;
-  channel: AppointmentChannel;
-  bookedByUserId: number | null;
-  capacityOverride: boolean;
   idempotencyKey: string | null;
   now: string;
 }

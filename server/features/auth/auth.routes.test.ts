@@ -115,47 +115,32 @@ describe('sign-in, setup and sessions', () => {
     expect((await agent.get('/account/password')).status).toBe(303);
     expect(t.db.prepare('SELECT count(*) FROM sessions WHERE user_id IS NOT NULL').pluck().get()).toBe(0);
   });
-});
 
-describe('live refreshes and the idle timeout', () => {
   test('background desk refreshes do not keep an unattended session alive', async () => {
-    const t = createTestApp();
-    try {
-      const branch = createBranch(t.deps);
-      await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
-      const agent = t.agent();
-      await signIn(agent, 'vol@bieb.nl');
-      for (let i = 0; i < 4; i++) {
-        t.clock.advanceMinutes(5);
-        const live = await agent.get('/desk').set('X-Desk-Live', '1');
-        if (i < 2) expect(live.status).toBe(200);
-      }
-      const res = await agent.get('/desk');
-      expect(res.status).toBe(303);
-      expect(res.headers.location).toMatch(/^\/login/);
-    } finally {
-      await t.close();
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const agent = t.agent();
+    await signIn(agent, 'vol@bieb.nl');
+    for (let i = 0; i < 4; i++) {
+      t.clock.advanceMinutes(5);
+      const live = await agent.get('/desk').set('X-Desk-Live', '1');
+      if (i < 2) expect(live.status).toBe(200);
     }
+    const res = await agent.get('/desk');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/login/);
   });
-});
 
-describe('signing out', () => {
   test('after an idle timeout "sign out" simply signs out; a live session still needs the CSRF token', async () => {
-    const t = createTestApp();
-    try {
-      const branch = createBranch(t.deps);
-      await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
-      const agent = t.agent();
-      await signIn(agent, 'vol@bieb.nl');
-      const page = await agent.get('/desk');
-      const token = csrfFrom(page.text);
-      expect((await agent.post('/logout').type('form').send({})).status).toBe(403);
-      t.clock.advanceMinutes(16);
-      const out = await agent.post('/logout').type('form').send({ _csrf: token });
-      expect(out.status).toBe(303);
-      expect(out.headers.location).toMatch(/^\/login/);
-    } finally {
-      await t.close();
-    }
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const agent = t.agent();
+    await signIn(agent, 'vol@bieb.nl');
+    const token = csrfFrom((await agent.get('/desk')).text);
+    expect((await agent.post('/logout').type('form').send({})).status).toBe(403);
+    t.clock.advanceMinutes(16);
+    const out = await agent.post('/logout').type('form').send({ _csrf: token });
+    expect(out.status).toBe(303);
+    expect(out.headers.location).toMatch(/^\/login/);
   });
 });
