@@ -48,7 +48,7 @@ export function flash(req: Request, kind: 'success' | 'info' | 'error', key: str
 }
 
 export function actorOf(req: Request): Actor {
-  return { userId: req.user?.id ?? null, label: req.user?.email ?? 'public', ip: req.ip ?? null };
+  return { userId: req.user?.id ?? null, label: req.user?.email ?? 'public', ip: req.ip ?? null, user: req.user ?? null };
 }
 
 /** 303 after a POST so reload never repeats it. */

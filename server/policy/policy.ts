@@ -1,4 +1,5 @@
 import { ForbiddenError, NotFoundError } from '../http/errors';
+import type { Actor } from '../lib/actor';
 import { CAPABILITIES, type Capability, type Role } from './capabilities';
 
 export type { Capability, Role } from './capabilities';
@@ -43,4 +44,13 @@ export function branchIdsFor(user: CurrentUser, capability: Capability): number[
   if (!roleMay(user.role, capability)) return [];
   if (user.role === 'admin' || CAPABILITIES[capability].scope === 'global') return null;
   return user.branchIds;
+}
+
+/**
+ * For service methods that take an Actor: the server itself and scripts (`system`) act outside the table;
+ * everyone else is asked exactly as `assertMay` asks. Citizens (no user) hold no capability.
+ */
+export function assertActorMay(actor: Actor, capability: Capability, branchId?: number): void {
+  if (actor.system) return;
+  assertMay(actor.user, capability, branchId);
 }

@@ -4,7 +4,7 @@ import { localDate } from '../../lib/time';
 import type { SeedContext, SeedLog } from '../demo/demo.seed';
 import { BOOKING_TOPICS } from './appointments.service';
 
-const SEED_ACTOR: Actor = { userId: null, label: 'seed-demo', ip: null };
+const SEED_ACTOR: Actor = { userId: null, label: 'seed-demo', ip: null, system: true };
 const NAMES = ['Jan Jansen', 'Fatima El Idrissi', 'Wim de Boer', 'Anneke Visser', 'Mehmet Yılmaz', 'Els Bakker', 'Piet Smit', 'Olena Kovalenko', 'Gerda Mulder', 'Kofi Mensah'];
 
 /**

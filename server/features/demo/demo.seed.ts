@@ -17,7 +17,7 @@ export type FeatureSeeder = (deps: Deps, ctx: SeedContext, log: SeedLog) => Prom
 /** The demo password from the SPEC (section 5). Demo only: the script refuses to run in production. */
 export const DEMO_PASSWORD = 'demo-demo-demo';
 
-const SEED_ACTOR: Actor = { userId: null, label: 'seed-demo', ip: null };
+const SEED_ACTOR: Actor = { userId: null, label: 'seed-demo', ip: null, system: true };
 
 interface DemoBranch {
   input: BranchInput;
