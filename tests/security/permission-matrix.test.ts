@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { createTestApp, createBranch, createUser, csrfFrom, tempDir, type TestApp } from '../helpers/test-app';
+import { listRoutes } from '../helpers/routes';
+import { SYSTEM_ACTOR } from '../../server/lib/actor';
+import { CAPABILITIES, may, type CurrentUser, type Role } from '../../server/policy/policy';
+import { ROUTE_MATRIX, type BranchRecords, type Fixture, type RouteCase, type Side } from './route-matrix';
+
+/**
+ * The generated permission matrix: every route of the real app × every role (and signed out) × a record of
+ * the person's own branch and of another branch, answered exactly as the capability table says:
+ * 403 where the role lacks the capability, 404 for another branch's data, and otherwise an answer that
+ * is neither (200 for a page). A route missing from ROUTE_MATRIX fails the first test.
+ */
+type Who = Role | 'anonymous';
+const WHO: Who[] = ['anonymous', 'volunteer', 'coordinator', 'expert', 'admin'];
+const TODAY = '2026-03-02';
+
+interface Session {
+  cookie: string;
+  token: string;
+  user: CurrentUser | null;
+}
+
+let template: string;
+let fixture: Fixture;
+let sessions: Record<Who, Session>;
+let shared: TestApp;
+
+function insertRecords(t: TestApp, branch: number, tag: string): BranchRecords {
+  const db = t.db;
+  const now = '2026-03-02T08:00:00.000Z';
+  const tax = t.deps.categories.taxonomy();
+  const id = (kind: Parameters<typeof tax.byKey>[0], key: string): number => tax.byKey(kind, key)!.id;
+  const appointment = Number(
+    db
+      .prepare(
+        `INSERT INTO appointments (branch_id, starts_at, ends_at, local_date, local_time, topic_key, code, token_hash, name, email, channel, created_at, updated_at)
+         VALUES (?, '2026-03-02T13:00:00.000Z', '2026-03-02T13:30:00.000Z', ?, '14:00', 'digid', ?, ?, 'Naam ${tag}', 'burger-${tag}@example.nl', 'online', ?, ?)`,
+      )
+      .run(branch, TODAY, `ABCDE${tag === 'a' ? 'F' : 'G'}`, `hash-${tag}`, now, now).lastInsertRowid,
+  );
+  const walkin = Number(
+    db
+      .prepare(`INSERT INTO walkins (branch_id, local_date, number, ticket_token, created_at) VALUES (?, ?, 1, ?, ?)`)
+      .run(branch, TODAY, `ticket-${tag}`, now).lastInsertRowid,
+  );
+  const visit = Number(
+    db
+      .prepare(`INSERT INTO visits (branch_id, channel_id, started_at, local_date, created_at) VALUES (?, ?, ?, ?, ?)`)
+      .run(branch, id('channel', 'desk'), now, TODAY, now).lastInsertRowid,
+  );
+  const question = Number(
+    db
+      .prepare(
+        `INSERT INTO questions (visit_id, branch_id, channel_id, local_date, local_month, type_id, organisation_id, help_id, duration_id, outcome_id, source, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'form', ?, ?)`,
+      )
+      .run(visit, branch, id('channel', 'desk'), TODAY, TODAY.slice(0, 7), id('question_type', 'digital_government'), id('organisation', 'digid'), id('help', 'together'), id('duration', 'm15_30'), id('outcome', 'solved'), now, now)
+      .lastInsertRowid,
+  );
+  const closure = t.deps.branches.addClosure(SYSTEM_ACTOR, branch, { startDate: '2026-04-01', endDate: '2026-04-01', reason: `dicht ${tag}` });
+  const partner = Number(
+    db
+      .prepare(`INSERT INTO partners (key, branch_id, name, kind, created_at, updated_at) VALUES (?, ?, ?, 'other', ?, ?)`)
+      .run(`partner_${tag}`, branch, `Partner ${tag}`, now, now).lastInsertRowid,
+  );
+  const tile = Number(
+    db
+      .prepare(
+        `INSERT INTO tally_tiles (branch_id, label_nl, label_en, type_id, organisation_id, help_id, duration_id, outcome_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(branch, `Tegel ${tag}`, `Tile ${tag}`, id('question_type', 'digital_government'), id('organisation', 'digid'), id('help', 'together'), id('duration', 'm15_30'), id('outcome', 'solved'), now)
+      .lastInsertRowid,
+  );
+  return { branch, appointment, walkin, question, closure, partner, tile };
+}
+
+async function signInAs(t: TestApp, email: string): Promise<{ cookie: string; token: string }> {
+  const login = await request(t.app).get('/login');
+  const first = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+  const res = await request(t.app).post('/login').set('Cookie', first).type('form').send({ _csrf: csrfFrom(login.text), email, password: 'demo-demo-demo' });
+  if (res.status !== 303) throw new Error(`sign-in failed for ${email}: ${res.status}`);
+  const cookie = (res.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+  const page = await request(t.app).get('/account/password').set('Cookie', cookie);
+  return { cookie, token: csrfFrom(page.text) };
+}
+
+/** An app on its own copy of the prepared database (same sessions, same records). */
+function appOnCopy(): TestApp {
+  const file = path.join(tempDir('dichterbij-matrix-'), 'copy.sqlite');
+  fs.copyFileSync(template, file);
+  return createTestApp({ env: { DATABASE_PATH: file } });
+}
+
+beforeAll(async () => {
+  const t = createTestApp();
+  const a = createBranch(t.deps, { name: 'Vestiging A' });
+  const b = createBranch(t.deps, { name: 'Vestiging B' });
+  const emails: Record<Role, string> = { volunteer: 'vol-a@bieb.nl', coordinator: 'coord-a@bieb.nl', expert: 'expert@bieb.nl', admin: 'admin@bieb.nl' };
+  await createUser(t.deps, 'volunteer', [a], emails.volunteer);
+  await createUser(t.deps, 'coordinator', [a], emails.coordinator);
+  await createUser(t.deps, 'expert', [], emails.expert);
+  await createUser(t.deps, 'admin', [], emails.admin);
+  const other = await createUser(t.deps, 'volunteer', [b], 'vol-b@bieb.nl');
+  const now = '2026-03-02T08:00:00.000Z';
+  const outboxId = Number(
+    t.db
+      .prepare(
+        `INSERT INTO outbox (message_id, kind, to_address, subject, text_body, html_body, status, next_attempt_at, created_at)
+         VALUES ('<m1@test>', 'test', 'x@example.nl', 'Onderwerp', 'tekst', '<p>tekst</p>', 'failed', ?, ?)`,
+      )
+      .run(now, now).lastInsertRowid,
+  );
+  fixture = {
+    A: insertRecords(t, a, 'a'),
+    B: insertRecords(t, b, 'b'),
+    userId: other,
+    outboxId,
+    categoryId: t.deps.categories.taxonomy().byKey('organisation', 'digid')!.id,
+  };
+  sessions = { anonymous: { cookie: '', token: '', user: null } } as Record<Who, Session>;
+  for (const role of Object.keys(emails) as Role[]) {
+    const s = await signInAs(t, emails[role]);
+    const id = t.db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(emails[role]) as number;
+    sessions[role] = { ...s, user: { ...t.deps.users.get(id), mustChangePassword: false } };
+  }
+  t.db.pragma('wal_checkpoint(TRUNCATE)');
+  template = t.config.databasePath;
+  await t.close();
+  shared = appOnCopy();
+});
+afterAll(() => shared?.close());
+
+type Expectation = 403 | 404 | 'allowed' | 'signed-out' | 'any';
+
+function expectationFor(c: RouteCase, who: Who, side: Side): Expectation {
+  if (c.access === 'public') return 'any';
+  if (who === 'anonymous') return 'signed-out';
+  if (c.access === 'signed-in') return 'allowed';
+  const user = sessions[who].user;
+  if (!may(user, c.access)) return 403;
+  if (c.scoped && !may(user, c.access, side === 'own' ? fixture.A.branch : fixture.B.branch)) return 404;
+  return 'allowed';
+}
+
+function describeCase(key: string, c: RouteCase, i: number): string {
+  return `${key}${ROUTE_MATRIX[key].length > 1 ? ` #${i + 1} (${c.access})` : ''}`;
+}
+
+test('every route of the app has an entry in the matrix, and every entry is a route', () => {
+  const t = createTestApp();
+  const routes = listRoutes(t.app).map((r) => `${r.method} ${r.path}`);
+  void t.close();
+  expect(routes.filter((r) => !(r in ROUTE_MATRIX))).toEqual([]);
+  expect(Object.keys(ROUTE_MATRIX).filter((r) => !routes.includes(r))).toEqual([]);
+  for (const cases of Object.values(ROUTE_MATRIX)) for (const c of cases) expect(c.access === 'public' || c.access === 'signed-in' || c.access in CAPABILITIES).toBe(true);
+});
+
+const rows: [string, RouteCase, string][] = Object.entries(ROUTE_MATRIX).flatMap(([key, cases]) => cases.map((c, i) => [describeCase(key, c, i), c, key] as [string, RouteCase, string]));
+
+describe.each(rows)('%s', (_name, c, key) => {
+  const method = key.split(' ')[0] as 'GET' | 'POST';
+  const sides: Side[] = c.scoped ? ['own', 'other'] : ['own'];
+  const combos = WHO.flatMap((who) => sides.map((side) => [who, side] as [Who, Side]));
+
+  test.each(combos)('%s, %s branch', async (who, side) => {
+    const want = expectationFor(c, who, side);
+    // A request that is allowed to change data gets its own copy of the database, so it cannot change
+    // what the next combination sees; refusals must change nothing and share one app.
+    const fresh = method === 'POST' && (want === 'allowed' || want === 'any');
+    const t = fresh ? appOnCopy() : shared;
+    try {
+      const s = sessions[who];
+      const url = c.url(fixture, side);
+      const req = method === 'GET' ? request(t.app).get(url) : request(t.app).post(url).type('form').send({ _csrf: s.token, ...(c.body?.(fixture, side) ?? {}) });
+      const res = await (s.cookie ? req.set('Cookie', s.cookie) : req);
+      const got = `${res.status}`;
+      const ctx = `${method} ${url} as ${who} (${side}): ${got}`;
+      expect({ ctx, ok: res.status < 500 }).toEqual({ ctx, ok: true });
+      if (want === 403 || want === 404) expect(ctx).toBe(`${method} ${url} as ${who} (${side}): ${want}`);
+      if (want === 'signed-out') expect(ctx).toBe(`${method} ${url} as ${who} (${side}): ${method === 'GET' ? 303 : 403}`);
+      if (want === 'allowed') {
+        if (method === 'GET') expect(ctx).toBe(`${method} ${url} as ${who} (${side}): ${c.allowedStatus ?? 200}`);
+        else expect({ ctx, refused: res.status === 403 || res.status === 404 }).toEqual({ ctx, refused: false });
+      }
+    } finally {
+      if (fresh) await t.close();
+    }
+  });
+});

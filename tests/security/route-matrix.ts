@@ -1,0 +1,163 @@
+import type { Capability } from '../../server/policy/policy';
+
+/**
+ * Every route of the app and who may use it, for the generated permission matrix
+ * (permission-matrix.test.ts). A route that is not listed here fails that test, so a new route cannot be
+ * added without saying which capability of server/policy/capabilities.ts guards it.
+ */
+export type Side = 'own' | 'other';
+
+/** Records that exist in one branch, made by the matrix test's fixture. */
+export interface BranchRecords {
+  branch: number;
+  appointment: number;
+  walkin: number;
+  question: number;
+  closure: number;
+  partner: number;
+  tile: number;
+}
+
+export interface Fixture {
+  A: BranchRecords;
+  B: BranchRecords;
+  userId: number;
+  outboxId: number;
+  categoryId: number;
+}
+
+export interface RouteCase {
+  /** A capability from the table; 'public' (anyone, also signed out) or 'signed-in' (any staff role). */
+  access: Capability | 'public' | 'signed-in';
+  /** Run for a record or branch of the person's own branch and of another branch (expect 404 there). */
+  scoped?: boolean;
+  url: (f: Fixture, side: Side) => string;
+  body?: (f: Fixture, side: Side) => Record<string, string>;
+  /** The answer when allowed, where it is not 200 for a GET (a page shown once redirects afterwards). */
+  allowedStatus?: number;
+}
+
+const at = (f: Fixture, side: Side): BranchRecords => (side === 'own' ? f.A : f.B);
+const fixed = (url: string) => (): string => url;
+const pub = (url: string): RouteCase => ({ access: 'public', url: fixed(url) });
+const global = (access: Capability, url: string | ((f: Fixture) => string)): RouteCase => ({
+  access,
+  url: typeof url === 'string' ? fixed(url) : (f) => url(f),
+});
+/** A branch-scoped case: the url (and body) are built for the own or the other branch. */
+const scoped = (access: Capability, url: (r: BranchRecords) => string, body?: (r: BranchRecords) => Record<string, string>): RouteCase => ({
+  access,
+  scoped: true,
+  url: (f, side) => url(at(f, side)),
+  body: body ? (f, side) => body(at(f, side)) : undefined,
+});
+
+export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
+  'GET /': [pub('/')],
+  'GET /healthz': [pub('/healthz')],
+  'GET /language/:code': [pub('/language/en')],
+  'GET /login': [pub('/login')],
+  'POST /login': [pub('/login')],
+  'POST /logout': [pub('/logout')],
+  'GET /setup': [pub('/setup')],
+  'POST /setup': [pub('/setup')],
+  'GET /account/password': [{ access: 'signed-in', url: fixed('/account/password') }],
+  'POST /account/password': [{ access: 'signed-in', url: fixed('/account/password') }],
+
+  // Citizens: booking, the manage link, the kiosk, the queue screen and the survey.
+  'GET /book': [pub('/book')],
+  'POST /book': [pub('/book')],
+  'GET /book/topic': [pub('/book/topic')],
+  'GET /book/time': [pub('/book/time')],
+  'GET /book/details': [pub('/book/details')],
+  'POST /book/details': [pub('/book/details')],
+  'GET /book/check': [pub('/book/check')],
+  'GET /book/cancelled': [pub('/book/cancelled')],
+  'GET /appointments/:key/calendar.ics': [pub('/appointments/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/calendar.ics')],
+  'GET /appointments/:key/cancel': [pub('/appointments/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/cancel')],
+  'POST /appointments/:key/cancel': [pub('/appointments/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/cancel')],
+  'GET /appointments/:key/reschedule': [pub('/appointments/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/reschedule')],
+  'POST /appointments/:key/reschedule': [pub('/appointments/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/reschedule')],
+  'GET /check-in': [pub('/check-in')],
+  'POST /check-in': [pub('/check-in')],
+  'GET /check-in/result': [pub('/check-in/result')],
+  'GET /check-in/ticket/:token': [pub('/check-in/ticket/AAAAAAAAAAAAAAAAAAAAAA')],
+  'POST /check-in/walk-in': [pub('/check-in/walk-in')],
+  'GET /queue/:branchId': [{ access: 'public', url: (f) => `/queue/${f.A.branch}` }],
+  'GET /queue/:branchId/state.json': [{ access: 'public', url: (f) => `/queue/${f.A.branch}/state.json` }],
+  'GET /survey': [pub('/survey')],
+  'POST /survey': [pub('/survey')],
+  'GET /survey/thanks': [pub('/survey/thanks')],
+
+  // The desk: today at one branch.
+  'GET /desk': [scoped('desk.use', (r) => `/desk?branch=${r.branch}`)],
+  'POST /queue/walkins/:id/call': [scoped('queue.operate', (r) => `/queue/walkins/${r.walkin}/call`, () => ({ desk: '1' }))],
+  'POST /queue/walkins/:id/start': [scoped('queue.operate', (r) => `/queue/walkins/${r.walkin}/start`)],
+  'POST /queue/walkins/:id/done': [scoped('queue.operate', (r) => `/queue/walkins/${r.walkin}/done`)],
+  'POST /queue/walkins/:id/no-show': [scoped('queue.operate', (r) => `/queue/walkins/${r.walkin}/no-show`)],
+  'POST /queue/appointments/:id/call': [scoped('queue.operate', (r) => `/queue/appointments/${r.appointment}/call`, () => ({ desk: '1' }))],
+  'POST /queue/appointments/:id/start': [scoped('queue.operate', (r) => `/queue/appointments/${r.appointment}/start`)],
+
+  // Staff side of bookings. /appointments/:key is the citizen's manage page for a token and the staff
+  // page for a numeric id.
+  'GET /appointments': [scoped('appointments.manage', (r) => `/appointments?branch=${r.branch}`)],
+  'GET /appointments/day': [scoped('appointments.manage', (r) => `/appointments/day?branch=${r.branch}`)],
+  'GET /appointments/new': [scoped('appointments.manage', (r) => `/appointments/new?branch=${r.branch}`)],
+  'POST /appointments/new': [scoped('appointments.manage', () => '/appointments/new', (r) => ({ branch: String(r.branch) }))],
+  'GET /appointments/:key': [pub('/appointments/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), scoped('appointments.manage', (r) => `/appointments/${r.appointment}`)],
+  'POST /appointments/:id/status': [scoped('appointments.manage', (r) => `/appointments/${r.appointment}/status`, () => ({ status: 'arrived' }))],
+  'POST /appointments/:id/cancel': [scoped('appointments.manage', (r) => `/appointments/${r.appointment}/cancel`)],
+
+  // Registration of questions.
+  'GET /intake': [scoped('intake.read', (r) => `/intake?branch=${r.branch}`)],
+  'GET /intake/new': [scoped('intake.register', (r) => `/intake/new?branch=${r.branch}`)],
+  'POST /intake/new': [scoped('intake.register', () => '/intake/new', (r) => ({ branch: String(r.branch) }))],
+  'POST /intake/tally': [scoped('intake.register', () => '/intake/tally', (r) => ({ branch: String(r.branch) }))],
+  'GET /intake/:id/edit': [scoped('intake.register', (r) => `/intake/${r.question}/edit`)],
+  'POST /intake/:id/edit': [scoped('intake.register', (r) => `/intake/${r.question}/edit`)],
+  'POST /intake/:id/undo': [scoped('intake.register', (r) => `/intake/${r.question}/undo`)],
+  'GET /intake/tiles': [scoped('intake.configure', (r) => `/intake/tiles?branch=${r.branch}`)],
+  'POST /intake/tiles': [scoped('intake.configure', () => '/intake/tiles', (r) => ({ branch: String(r.branch) }))],
+  'POST /intake/tiles/:id/delete': [scoped('intake.configure', (r) => `/intake/tiles/${r.tile}/delete`)],
+
+  // Management.
+  'GET /admin': [global('admin.open', '/admin')],
+  'GET /admin/audit': [global('audit.read', '/admin/audit')],
+  'GET /admin/outbox': [global('outbox.manage', '/admin/outbox')],
+  'GET /admin/outbox/:id': [global('outbox.manage', (f) => `/admin/outbox/${f.outboxId}`)],
+  'POST /admin/outbox/:id/retry': [global('outbox.manage', (f) => `/admin/outbox/${f.outboxId}/retry`)],
+  'GET /admin/users': [global('users.manage', '/admin/users')],
+  'GET /admin/users/new': [global('users.manage', '/admin/users/new')],
+  'POST /admin/users/new': [global('users.manage', '/admin/users/new')],
+  'GET /admin/users/:id': [global('users.manage', (f) => `/admin/users/${f.userId}`)],
+  'POST /admin/users/:id': [global('users.manage', (f) => `/admin/users/${f.userId}`)],
+  'POST /admin/users/:id/disable': [global('users.manage', (f) => `/admin/users/${f.userId}/disable`)],
+  'POST /admin/users/:id/enable': [global('users.manage', (f) => `/admin/users/${f.userId}/enable`)],
+  // The new temporary password is shown once, right after a reset; without one the page redirects.
+  'GET /admin/users/:id/password': [{ ...global('users.manage', (f) => `/admin/users/${f.userId}/password`), allowedStatus: 303 }],
+  'POST /admin/users/:id/reset-password': [global('users.manage', (f) => `/admin/users/${f.userId}/reset-password`)],
+  'GET /admin/categories': [global('categories.manage', '/admin/categories')],
+  'POST /admin/categories': [global('categories.manage', '/admin/categories')],
+  'GET /admin/categories/:id/edit': [global('categories.manage', (f) => `/admin/categories/${f.categoryId}/edit`)],
+  'POST /admin/categories/:id/edit': [global('categories.manage', (f) => `/admin/categories/${f.categoryId}/edit`)],
+  'POST /admin/categories/:id/move': [global('categories.manage', (f) => `/admin/categories/${f.categoryId}/move`)],
+  'POST /admin/categories/:id/retire': [global('categories.manage', (f) => `/admin/categories/${f.categoryId}/retire`)],
+  'GET /admin/partners': [global('partners.manage', '/admin/partners')],
+  'GET /admin/partners/new': [global('partners.manage', '/admin/partners/new')],
+  'POST /admin/partners/new': [scoped('partners.manage', () => '/admin/partners/new', (r) => ({ scope: String(r.branch) }))],
+  'GET /admin/partners/:id/edit': [scoped('partners.manage', (r) => `/admin/partners/${r.partner}/edit`)],
+  'POST /admin/partners/:id/edit': [scoped('partners.manage', (r) => `/admin/partners/${r.partner}/edit`)],
+  'POST /admin/partners/:id/retire': [scoped('partners.manage', (r) => `/admin/partners/${r.partner}/retire`)],
+  'GET /admin/branches': [global('branch.configure', '/admin/branches')],
+  'GET /admin/branches/new': [global('branch.create', '/admin/branches/new')],
+  'POST /admin/branches/new': [global('branch.create', '/admin/branches/new')],
+  'GET /admin/branches/:id': [scoped('branch.configure', (r) => `/admin/branches/${r.branch}`)],
+  'POST /admin/branches/:id': [scoped('branch.configure', (r) => `/admin/branches/${r.branch}`)],
+  'GET /admin/branches/:id/hours': [scoped('branch.configure', (r) => `/admin/branches/${r.branch}/hours`)],
+  'POST /admin/branches/:id/hours': [scoped('branch.configure', (r) => `/admin/branches/${r.branch}/hours`)],
+  'GET /admin/branches/:id/closures': [scoped('branch.configure', (r) => `/admin/branches/${r.branch}/closures`)],
+  'POST /admin/branches/:id/closures': [scoped('branch.configure', (r) => `/admin/branches/${r.branch}/closures`)],
+  'POST /admin/branches/:id/closures/:closureId/delete': [scoped('branch.configure', (r) => `/admin/branches/${r.branch}/closures/${r.closure}/delete`)],
+  'POST /admin/branches/:id/retire': [global('branch.create', (f) => `/admin/branches/${f.B.branch}/retire`)],
+  'POST /admin/branches/:id/reopen': [global('branch.create', (f) => `/admin/branches/${f.B.branch}/reopen`)],
+};
