@@ -68,6 +68,8 @@ export interface DepsOptions {
   logger: Logger;
   /** Tests pass a transport pointed at their own SMTP server; otherwise chosen from config. */
   mailTransport?: MailTransport;
+  /** Tests pass a copy of locales/ with a message taken out; otherwise the shipped locales. */
+  localesDir?: string;
 }
 
 function chooseTransport(config: Config): MailTransport {
@@ -77,7 +79,8 @@ function chooseTransport(config: Config): MailTransport {
 /** Builds every repository and service once, from config and an open, migrated database. */
 export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const { clock, logger } = options;
-  const translations = new Translations(LOCALES_DIR);
+  // A missing message fails loudly in development and tests; in production the page still renders.
+  const translations = new Translations(options.localesDir ?? LOCALES_DIR, { onMissing: config.env === 'production' ? 'warn' : 'throw', logger });
   const sessionStore = new SqliteSessionStore(db, () => clock.now().getTime());
   const notifier = new DeferredNotifier();
   const outbox = new OutboxRepository(db);

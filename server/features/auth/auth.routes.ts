@@ -49,7 +49,7 @@ export function authRouter(deps: Deps, csrf: { regenerate: (req: Request) => str
       const device = trustedDevice(req, deps.config, form.data.email);
       const result = await deps.auth.signIn(form.data.email, form.data.password, req.ip ?? 'unknown', device);
       if (result.kind === 'throttled') {
-        return renderLogin(res, 429, { email: form.data.email, next: form.data.next ?? '' }, [], req.t('auth.login.throttled', { minutes: result.retryAfterMinutes }));
+        return renderLogin(res, 429, { email: form.data.email, next: form.data.next ?? '' }, [], req.t('auth.login.throttled', { count: result.retryAfterMinutes }));
       }
       if (result.kind === 'invalid') {
         return renderLogin(res, 400, { email: form.data.email, next: form.data.next ?? '' }, [{ field: 'email', key: 'auth.login.invalid' }]);
