@@ -175,7 +175,8 @@ describe('realtime: socket.io with staff sessions, branch rooms and screens', ()
     const screenEvents: unknown[] = [];
     screen.on('queue.updated', (p: unknown) => screenEvents.push(p));
 
-    expect(await sb.timeout(1000).emitWithAck('queue.call', { kind: 'walkin', id: walkinA.id, desk: 1 })).toEqual({ ok: false, error: 'forbidden' });
+    // Another branch's walk-in: the service answers as for a record that does not exist (HTTP: 404).
+    expect(await sb.timeout(1000).emitWithAck('queue.call', { kind: 'walkin', id: walkinA.id, desk: 1 })).toEqual({ ok: false, error: 'not_found' });
     expect(await screen.timeout(1000).emitWithAck('queue.call', { kind: 'walkin', id: walkinA.id, desk: 1 })).toEqual({ ok: false, error: 'forbidden' });
     expect(await sa.timeout(1000).emitWithAck('queue.call', 'nonsense')).toEqual({ ok: false, error: 'bad_request' });
     expect(await sa.timeout(1000).emitWithAck('queue.call', { kind: 'walkin', id: 'x' })).toEqual({ ok: false, error: 'bad_request' });

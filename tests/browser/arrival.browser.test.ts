@@ -189,14 +189,14 @@ describe('arrival: kiosk, live desk and queue display in Chromium', () => {
     // Something changes while the display reconnects: it must show the state after the restart.
     const user = server.deps.auth.currentUser(volunteerId)!;
     const walkin = server.deps.arrival.takeNumber(branchId, '');
-    expect(server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null }, user, walkin.id, 1).ok).toBe(true);
+    expect(server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null, user }, walkin.id, 1).ok).toBe(true);
     const firstCallIs = (text: string, timeout: number): Promise<unknown> =>
       display.waitForFunction((t) => document.querySelector('#calls .call')?.textContent?.replace(/\s+/g, ' ').trim() === t, text, { timeout });
     await firstCallIs(`Nummer ${walkin.number} Balie 1`, 10_000);
     await display.locator('#offline').waitFor({ state: 'hidden', timeout: 1000 });
     // And it is live again on the new server.
     const next = server.deps.arrival.takeNumber(branchId, '');
-    server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null }, user, next.id, 2);
+    server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null, user }, next.id, 2);
     await firstCallIs(`Nummer ${next.number} Balie 2`, 1000);
     await screenshot(display, 'arrival-queue-display-after-restart');
     await display.context().close();
