@@ -6,6 +6,8 @@ import { axeViolations, launchBrowser, newContext, screenshot, signInWithBrowser
 import { FakeClock } from '../../server/lib/clock';
 
 const TODAY = '2026-03-02';
+/** Longer than the display's polling interval (3 s): a poll would have happened by then. */
+const POLL_SETTLE_MS = 3500;
 
 /**
  * Arrival end to end in Chromium: a kiosk (JavaScript off and on), a desk screen that updates itself over
@@ -201,4 +203,69 @@ describe('arrival: kiosk, live desk and queue display in Chromium', () => {
     await screenshot(display, 'arrival-queue-display-after-restart');
     await display.context().close();
   }, 60_000);
+
+  test('behind a proxy that refuses WebSockets the display polls and still updates within 5 s; live again once allowed', async () => {
+    const context = await newContext(browser, { width: 1280, height: 720 });
+    // A library proxy that refuses the upgrade: every WebSocket to the server is closed at once.
+    let blocked = true;
+    let refused = 0;
+    let passed = 0;
+    await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (blocked) {
+        refused++;
+        ws.close();
+      } else {
+        passed++;
+        ws.connectToServer();
+      }
+    });
+    const display = await context.newPage();
+    const polls: number[] = [];
+    display.on('request', (r) => {
+      if (r.url().endsWith(`/queue/${branchId}/state.json`)) polls.push(Date.now());
+    });
+    await display.goto(`${server.url}/queue/${branchId}`);
+    while (refused === 0) await display.waitForTimeout(50);
+
+    const user = server.deps.auth.currentUser(volunteerId)!;
+    const actor = { userId: user.id, label: user.email, ip: null, user };
+    const firstCallIs = (text: string, timeout: number): Promise<unknown> =>
+      display.waitForFunction((t) => document.querySelector('#calls .call')?.textContent?.replace(/\s+/g, ' ').trim() === t, text, { timeout });
+    const walkin = server.deps.arrival.takeNumber(branchId, '');
+    expect(server.deps.queue.callWalkin(actor, walkin.id, 2).ok).toBe(true);
+    const calledAt = Date.now();
+    await firstCallIs(`Nummer ${walkin.number} Balie 2`, 5000);
+    expect(Date.now() - calledAt).toBeLessThan(5000);
+    // Updates get through, so the screen does not claim to be offline.
+    expect(await display.isHidden('#offline')).toBe(true);
+    expect(polls.length).toBeGreaterThan(0);
+
+    // The proxy lets WebSockets through again: the display goes back to live updates and stops polling.
+    blocked = false;
+    while (passed === 0) await display.waitForTimeout(100);
+    await display.waitForTimeout(POLL_SETTLE_MS);
+    const pollsWhenLive = polls.length;
+    const next = server.deps.arrival.takeNumber(branchId, '');
+    server.deps.queue.callWalkin(actor, next.id, 1);
+    await firstCallIs(`Nummer ${next.number} Balie 1`, 1000);
+    await display.waitForTimeout(POLL_SETTLE_MS);
+    expect(polls.length).toBe(pollsWhenLive);
+    await context.close();
+  }, 60_000);
+
+  test('a browser without WebSocket at all polls the display state', async () => {
+    const context = await newContext(browser, { width: 1280, height: 720 });
+    await context.addInitScript(() => {
+      (window as unknown as { WebSocket?: unknown }).WebSocket = undefined;
+    });
+    const display = await context.newPage();
+    await display.goto(`${server.url}/queue/${branchId}`);
+    await display.waitForTimeout(300);
+    const user = server.deps.auth.currentUser(volunteerId)!;
+    const walkin = server.deps.arrival.takeNumber(branchId, '');
+    expect(server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null, user }, walkin.id, 2).ok).toBe(true);
+    await display.waitForFunction((t) => document.querySelector('#calls .call')?.textContent?.replace(/\s+/g, ' ').trim() === t, `Nummer ${walkin.number} Balie 2`, { timeout: 5000 });
+    expect(await display.isHidden('#offline')).toBe(true);
+    await context.close();
+  }, 30_000);
 });
