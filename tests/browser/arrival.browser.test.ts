@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import { startLiveServer, type LiveServer } from '../helpers/live-server';
 import { createBranch, createUser } from '../helpers/test-app';
@@ -6,6 +9,37 @@ import { axeViolations, launchBrowser, newContext, screenshot, signInWithBrowser
 import { FakeClock } from '../../server/lib/clock';
 
 const TODAY = '2026-03-02';
+
+/**
+ * A reverse proxy as some library networks have: plain HTTP passes (Host kept, so the origin check still
+ * sees one site), every WebSocket upgrade is refused with 403 before it reaches the server.
+ */
+async function startUpgradeRefusingProxy(target: string): Promise<{ url: string; refusedUpgrades(): number; close(): Promise<void> }> {
+  const to = new URL(target);
+  let refused = 0;
+  const proxy = http.createServer((req, res) => {
+    const upstream = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  proxy.on('upgrade', (_req, socket: Duplex) => {
+    refused++;
+    socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    refusedUpgrades: () => refused,
+    close: () => new Promise((resolve) => {
+      proxy.closeAllConnections();
+      proxy.close(() => resolve());
+    }),
+  };
+}
 /** Longer than the display's polling interval (3 s): a poll would have happened by then. */
 const POLL_SETTLE_MS = 3500;
 
@@ -268,4 +302,35 @@ describe('arrival: kiosk, live desk and queue display in Chromium', () => {
     expect(await display.isHidden('#offline')).toBe(true);
     await context.close();
   }, 30_000);
+
+  test('through a proxy that refuses the WebSocket upgrade, the desk and the display still update live', async () => {
+    const proxy = await startUpgradeRefusingProxy(server.url);
+    try {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      await signInWithBrowser(page, proxy.url, 'vera@bieb.test');
+      await page.waitForFunction(() => typeof (window as unknown as { io?: unknown }).io === 'function');
+      const display = await context.newPage();
+      await display.goto(`${proxy.url}/queue/${branchId}`);
+      while (proxy.refusedUpgrades() < 2) await page.waitForTimeout(50);
+      await page.waitForTimeout(1000);
+      await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'no reload'));
+
+      const walkin = server.deps.arrival.takeNumber(branchId, '');
+      await page.locator('#queue-panel th[scope=row]', { hasText: `Nummer ${walkin.number}` }).waitFor({ timeout: 2000 });
+      expect(await noReload(page)).toBe(true);
+      const row = page.locator('#queue-panel tr', { hasText: `Nummer ${walkin.number}` });
+      await row.locator('select[name=desk]').selectOption('2');
+      const calledAt = Date.now();
+      await row.getByRole('button', { name: 'Oproepen' }).click();
+      await display.waitForFunction((t) => document.querySelector('#calls .call')?.textContent?.replace(/\s+/g, ' ').trim() === t, `Nummer ${walkin.number} Balie 2`, { timeout: 5000 });
+      expect(Date.now() - calledAt).toBeLessThan(5000);
+      expect(await display.isHidden('#offline')).toBe(true);
+      await page.locator('#queue-panel tr', { hasText: `Nummer ${walkin.number}` }).getByText('Opgeroepen naar balie 2').waitFor({ timeout: 2000 });
+      expect(await noReload(page)).toBe(true);
+      await context.close();
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 });
