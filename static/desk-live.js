@@ -85,7 +85,9 @@
     timer = setTimeout(swap, 80);
   }
 
-  var socket = io({ transports: ['websocket', 'polling'] });
+  // HTTP long-polling first, then an upgrade to WebSocket where the network allows it: behind a library
+  // proxy that refuses or drops WebSockets the desk simply stays on polling and keeps updating live.
+  var socket = io({ transports: ['polling', 'websocket'] });
   ['appointment.updated', 'walkin.updated', 'checkin', 'queue.updated'].forEach(function (name) { socket.on(name, schedule); });
   socket.on('connect', function () {
     // After a reconnect we may have missed events: catch up once.

@@ -3,9 +3,9 @@ import { Server, type DefaultEventsMap, type Socket } from 'socket.io';
 import type { NextFunction, Request, Response } from 'express';
 import type { SessionData } from 'express-session';
 import type { Deps } from '../deps';
-import type { CurrentUser } from '../http/auth';
-import { canAccessBranch } from '../http/auth';
+import type { Actor } from '../lib/actor';
 import { AppError } from '../http/errors';
+import { may, type Capability, type CurrentUser } from '../policy/policy';
 import type { Channel, Notifier } from './notifier';
 
 export interface SocketData {
@@ -19,7 +19,7 @@ export interface SocketData {
 
 export type AppSocket = Socket<DefaultEventsMap, DefaultEventsMap, DefaultEventsMap, SocketData>;
 
-/** A feature's socket event handlers; register each with `onStaffEvent`, which checks the caller. */
+/** A feature's socket event handlers; register each with `onStaffEvent` and its capability. */
 export type SocketFeature = (io: Server, socket: AppSocket, deps: Deps) => void;
 
 /** What every client→server event gets back through its acknowledgement callback. */
@@ -89,17 +89,45 @@ function ackFor(err: unknown): Ack {
 }
 
 /**
- * Registers a client→server event for signed-in staff. Every call is checked here before the handler runs:
- * public screens may not send anything, the session must still be valid (re-read, not trusted from connect
- * time), the payload must be an object, and a socket may send at most EVENT_LIMIT events per window. The
- * handler does the feature's own permission check (e.g. branch access) and returns the acknowledgement.
+ * Every client→server event with the capability it requires, as registered through `onStaffEvent`. The
+ * same for every socket (features register the same events on each connection), so this is static
+ * metadata, not state: the permission matrix test reads it, and compares it with a server-side socket's
+ * `eventNames()` so an event registered around `onStaffEvent` is caught.
+ */
+const SOCKET_EVENTS = new Map<string, Capability>();
+
+/** Every registered client→server event and its capability (filled once a socket has connected). */
+export function registeredSocketEvents(): ReadonlyMap<string, Capability> {
+  return SOCKET_EVENTS;
+}
+
+function registerEvent(event: string, capability: Capability): void {
+  const known = SOCKET_EVENTS.get(event);
+  // Two features claiming one event name with different rights would make the matrix lie.
+  if (known !== undefined && known !== capability) throw new Error(`socket event ${event} registered with ${known} and ${capability}`);
+  SOCKET_EVENTS.set(event, capability);
+}
+
+/** The Actor for a socket event: like actorOf(req) for HTTP, carrying the user the services ask about. */
+export function socketActor(socket: AppSocket, user: CurrentUser): Actor {
+  return { userId: user.id, label: user.email, ip: socket.handshake.address ?? null, user };
+}
+
+/**
+ * Registers a client→server event for signed-in staff, with the capability it needs. Every call is checked
+ * here before the handler runs: public screens may not send anything, the session must still be valid
+ * (re-read, not trusted from connect time), the role must hold the capability (`may(user, capability)`,
+ * else 'forbidden'), the payload must be an object, and a socket may send at most EVENT_LIMIT events per
+ * window. The handler's service call asks the policy again with the branch of the record it touches.
  */
 export function onStaffEvent(
   socket: AppSocket,
   deps: Deps,
   event: string,
-  handler: (user: CurrentUser, payload: Record<string, unknown>) => Ack | Promise<Ack>,
+  capability: Capability,
+  handler: (user: CurrentUser, payload: Record<string, unknown>, actor: Actor) => Ack | Promise<Ack>,
 ): void {
+  registerEvent(event, capability);
   socket.on(event, async (payload: unknown, ack?: unknown) => {
     const reply = typeof ack === 'function' ? (ack as (a: Ack) => void) : () => undefined;
     const now = Date.now();
@@ -114,9 +142,10 @@ export function onStaffEvent(
       if (sessionId) socket.disconnect(true);
       return;
     }
+    if (!may(user, capability)) return reply({ ok: false, error: 'forbidden' });
     if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return reply({ ok: false, error: 'bad_request' });
     try {
-      reply(await handler(user, payload as Record<string, unknown>));
+      reply(await handler(user, payload as Record<string, unknown>, socketActor(socket, user)));
     } catch (err) {
       if (!(err instanceof AppError)) deps.logger.error({ err, event }, 'socket event failed');
       reply(ackFor(err));
@@ -182,8 +211,10 @@ export function attachRealtime(server: http.Server, deps: Deps, features: Socket
     if (user && sessionId) {
       void socket.join(`session:${sessionId}`);
       void socket.join(`user:${user.id}`);
-      for (const b of user.branchIds) if (canAccessBranch(user, b)) void socket.join(`branch:${b}`);
-      if (user.role === 'expert') void socket.join('experts');
+      // Branch rooms carry the branch's personal data (names at the desk): only where the policy lets the
+      // person use that desk. Admins hold no desk capability, so they join none.
+      for (const b of user.branchIds) if (may(user, 'desk.use', b)) void socket.join(`branch:${b}`);
+      if (may(user, 'escalations.answer')) void socket.join('experts');
     } else if (screenBranchId !== null) {
       void socket.join(`screen:${screenBranchId}`);
     }

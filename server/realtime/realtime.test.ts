@@ -4,7 +4,7 @@ import { startLiveServer, type LiveServer } from '../../tests/helpers/live-serve
 import { createBranch, createUser } from '../../tests/helpers/test-app';
 import { addBooking, signInLive } from '../../tests/helpers/arrival';
 import { FakeClock } from '../lib/clock';
-import { sweepSessions } from './attach';
+import { registeredSocketEvents, sweepSessions, type AppSocket } from './attach';
 
 const TODAY = '2026-03-02';
 
@@ -175,7 +175,8 @@ describe('realtime: socket.io with staff sessions, branch rooms and screens', ()
     const screenEvents: unknown[] = [];
     screen.on('queue.updated', (p: unknown) => screenEvents.push(p));
 
-    expect(await sb.timeout(1000).emitWithAck('queue.call', { kind: 'walkin', id: walkinA.id, desk: 1 })).toEqual({ ok: false, error: 'forbidden' });
+    // Another branch's walk-in: the service answers as for a record that does not exist (HTTP: 404).
+    expect(await sb.timeout(1000).emitWithAck('queue.call', { kind: 'walkin', id: walkinA.id, desk: 1 })).toEqual({ ok: false, error: 'not_found' });
     expect(await screen.timeout(1000).emitWithAck('queue.call', { kind: 'walkin', id: walkinA.id, desk: 1 })).toEqual({ ok: false, error: 'forbidden' });
     expect(await sa.timeout(1000).emitWithAck('queue.call', 'nonsense')).toEqual({ ok: false, error: 'bad_request' });
     expect(await sa.timeout(1000).emitWithAck('queue.call', { kind: 'walkin', id: 'x' })).toEqual({ ok: false, error: 'bad_request' });
@@ -207,5 +208,53 @@ describe('realtime: socket.io with staff sessions, branch rooms and screens', ()
     expect(all.every((line) => line.startsWith('queue.updated'))).toBe(true);
     expect(all.join('\n')).not.toMatch(/Geheime|K7M2QXA/);
     expect(bEvents).toEqual([]);
+  });
+
+  test('queue events need queue.operate: experts and admins get forbidden and nothing happens', async () => {
+    await createUser(server.deps, 'expert', [], 'exp@bieb.nl');
+    await createUser(server.deps, 'admin', [], 'adm@bieb.nl');
+    const walkinA = server.deps.arrival.takeNumber(branchA, '');
+    const booking = addBooking(server.deps, { branchId: branchA, date: TODAY, time: '10:30', code: 'K7M2QXA', name: 'Geheime Naam' });
+    server.deps.arrival.checkIn(branchA, 'K7M2QXA', null);
+    for (const email of ['exp@bieb.nl', 'adm@bieb.nl']) {
+      const { cookie } = await signInLive(server.url, email);
+      const socket = track(client(server.url, { cookie }));
+      await connected(socket);
+      for (const payload of [{ kind: 'walkin', id: walkinA.id, desk: 1 }, { kind: 'appointment', id: booking, desk: 1 }, { kind: 'walkin', id: 999999 }, 'nonsense']) {
+        expect([email, payload, await socket.timeout(1000).emitWithAck('queue.call', payload)]).toEqual([email, payload, { ok: false, error: 'forbidden' }]);
+      }
+    }
+    expect(server.deps.db.prepare('SELECT status FROM walkins WHERE id = ?').pluck().get(walkinA.id)).toBe('waiting');
+    expect(server.deps.queue.displayState(branchA).calls).toEqual([]);
+  });
+
+  test('rooms through the policy: desk staff their branches, experts the expert room, admins neither', async () => {
+    await createUser(server.deps, 'volunteer', [branchA, branchB], 'ab@bieb.nl');
+    await createUser(server.deps, 'expert', [], 'exp@bieb.nl');
+    await createUser(server.deps, 'admin', [branchA], 'adm@bieb.nl');
+    const roomsOf = async (email: string): Promise<string[]> => {
+      const { cookie } = await signInLive(server.url, email);
+      const socket = track(client(server.url, { cookie }));
+      await connected(socket);
+      const serverSide = [...server.io.of('/').sockets.values()].find((s) => s.id === socket.id) as AppSocket;
+      return [...serverSide.rooms].filter((r) => r !== socket.id && !r.startsWith('session:') && !r.startsWith('user:')).sort();
+    };
+    expect(await roomsOf('ab@bieb.nl')).toEqual([`branch:${branchA}`, `branch:${branchB}`].sort());
+    expect(await roomsOf('a1@bieb.nl')).toEqual([`branch:${branchA}`]);
+    expect(await roomsOf('exp@bieb.nl')).toEqual(['experts']);
+    expect(await roomsOf('adm@bieb.nl')).toEqual([]);
+  });
+
+  test('every event a staff socket listens to is registered with its capability', async () => {
+    const { cookie } = await signInLive(server.url, 'a1@bieb.nl');
+    const socket = track(client(server.url, { cookie }));
+    await connected(socket);
+    const serverSide = [...server.io.of('/').sockets.values()].find((s) => s.id === socket.id)!;
+    const registry = registeredSocketEvents();
+    expect(registry.get('queue.call')).toBe('queue.operate');
+    // Registered around onStaffEvent (a bare socket.on) would be an event without a capability check.
+    const listened = serverSide.eventNames().map(String).filter((e) => e !== 'disconnect' && e !== 'disconnecting' && e !== 'error');
+    expect(listened.filter((e) => !registry.has(e))).toEqual([]);
+    expect(listened).toContain('queue.call');
   });
 });

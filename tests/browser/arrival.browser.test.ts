@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import { startLiveServer, type LiveServer } from '../helpers/live-server';
 import { createBranch, createUser } from '../helpers/test-app';
@@ -6,6 +9,39 @@ import { axeViolations, launchBrowser, newContext, screenshot, signInWithBrowser
 import { FakeClock } from '../../server/lib/clock';
 
 const TODAY = '2026-03-02';
+
+/**
+ * A reverse proxy as some library networks have: plain HTTP passes (Host kept, so the origin check still
+ * sees one site), every WebSocket upgrade is refused with 403 before it reaches the server.
+ */
+async function startUpgradeRefusingProxy(target: string): Promise<{ url: string; refusedUpgrades(): number; close(): Promise<void> }> {
+  const to = new URL(target);
+  let refused = 0;
+  const proxy = http.createServer((req, res) => {
+    const upstream = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  proxy.on('upgrade', (_req, socket: Duplex) => {
+    refused++;
+    socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const { port } = proxy.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    refusedUpgrades: () => refused,
+    close: () => new Promise((resolve) => {
+      proxy.closeAllConnections();
+      proxy.close(() => resolve());
+    }),
+  };
+}
+/** Longer than the display's polling interval (3 s): a poll would have happened by then. */
+const POLL_SETTLE_MS = 3500;
 
 /**
  * Arrival end to end in Chromium: a kiosk (JavaScript off and on), a desk screen that updates itself over
@@ -189,16 +225,112 @@ describe('arrival: kiosk, live desk and queue display in Chromium', () => {
     // Something changes while the display reconnects: it must show the state after the restart.
     const user = server.deps.auth.currentUser(volunteerId)!;
     const walkin = server.deps.arrival.takeNumber(branchId, '');
-    expect(server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null }, user, walkin.id, 1).ok).toBe(true);
+    expect(server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null, user }, walkin.id, 1).ok).toBe(true);
     const firstCallIs = (text: string, timeout: number): Promise<unknown> =>
       display.waitForFunction((t) => document.querySelector('#calls .call')?.textContent?.replace(/\s+/g, ' ').trim() === t, text, { timeout });
     await firstCallIs(`Nummer ${walkin.number} Balie 1`, 10_000);
     await display.locator('#offline').waitFor({ state: 'hidden', timeout: 1000 });
     // And it is live again on the new server.
     const next = server.deps.arrival.takeNumber(branchId, '');
-    server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null }, user, next.id, 2);
+    server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null, user }, next.id, 2);
     await firstCallIs(`Nummer ${next.number} Balie 2`, 1000);
     await screenshot(display, 'arrival-queue-display-after-restart');
     await display.context().close();
+  }, 60_000);
+
+  test('behind a proxy that refuses WebSockets the display polls and still updates within 5 s; live again once allowed', async () => {
+    const context = await newContext(browser, { width: 1280, height: 720 });
+    // A library proxy that refuses the upgrade: every WebSocket to the server is closed at once.
+    let blocked = true;
+    let refused = 0;
+    let passed = 0;
+    await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (blocked) {
+        refused++;
+        ws.close();
+      } else {
+        passed++;
+        ws.connectToServer();
+      }
+    });
+    const display = await context.newPage();
+    const polls: number[] = [];
+    display.on('request', (r) => {
+      if (r.url().endsWith(`/queue/${branchId}/state.json`)) polls.push(Date.now());
+    });
+    await display.goto(`${server.url}/queue/${branchId}`);
+    while (refused === 0) await display.waitForTimeout(50);
+
+    const user = server.deps.auth.currentUser(volunteerId)!;
+    const actor = { userId: user.id, label: user.email, ip: null, user };
+    const firstCallIs = (text: string, timeout: number): Promise<unknown> =>
+      display.waitForFunction((t) => document.querySelector('#calls .call')?.textContent?.replace(/\s+/g, ' ').trim() === t, text, { timeout });
+    const walkin = server.deps.arrival.takeNumber(branchId, '');
+    expect(server.deps.queue.callWalkin(actor, walkin.id, 2).ok).toBe(true);
+    const calledAt = Date.now();
+    await firstCallIs(`Nummer ${walkin.number} Balie 2`, 5000);
+    expect(Date.now() - calledAt).toBeLessThan(5000);
+    // Updates get through, so the screen does not claim to be offline.
+    expect(await display.isHidden('#offline')).toBe(true);
+    expect(polls.length).toBeGreaterThan(0);
+
+    // The proxy lets WebSockets through again: the display goes back to live updates and stops polling.
+    blocked = false;
+    while (passed === 0) await display.waitForTimeout(100);
+    await display.waitForTimeout(POLL_SETTLE_MS);
+    const pollsWhenLive = polls.length;
+    const next = server.deps.arrival.takeNumber(branchId, '');
+    server.deps.queue.callWalkin(actor, next.id, 1);
+    await firstCallIs(`Nummer ${next.number} Balie 1`, 1000);
+    await display.waitForTimeout(POLL_SETTLE_MS);
+    expect(polls.length).toBe(pollsWhenLive);
+    await context.close();
+  }, 60_000);
+
+  test('a browser without WebSocket at all polls the display state', async () => {
+    const context = await newContext(browser, { width: 1280, height: 720 });
+    await context.addInitScript(() => {
+      (window as unknown as { WebSocket?: unknown }).WebSocket = undefined;
+    });
+    const display = await context.newPage();
+    await display.goto(`${server.url}/queue/${branchId}`);
+    await display.waitForTimeout(300);
+    const user = server.deps.auth.currentUser(volunteerId)!;
+    const walkin = server.deps.arrival.takeNumber(branchId, '');
+    expect(server.deps.queue.callWalkin({ userId: user.id, label: user.email, ip: null, user }, walkin.id, 2).ok).toBe(true);
+    await display.waitForFunction((t) => document.querySelector('#calls .call')?.textContent?.replace(/\s+/g, ' ').trim() === t, `Nummer ${walkin.number} Balie 2`, { timeout: 5000 });
+    expect(await display.isHidden('#offline')).toBe(true);
+    await context.close();
+  }, 30_000);
+
+  test('through a proxy that refuses the WebSocket upgrade, the desk and the display still update live', async () => {
+    const proxy = await startUpgradeRefusingProxy(server.url);
+    try {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      await signInWithBrowser(page, proxy.url, 'vera@bieb.test');
+      await page.waitForFunction(() => typeof (window as unknown as { io?: unknown }).io === 'function');
+      const display = await context.newPage();
+      await display.goto(`${proxy.url}/queue/${branchId}`);
+      while (proxy.refusedUpgrades() < 2) await page.waitForTimeout(50);
+      await page.waitForTimeout(1000);
+      await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'no reload'));
+
+      const walkin = server.deps.arrival.takeNumber(branchId, '');
+      await page.locator('#queue-panel th[scope=row]', { hasText: `Nummer ${walkin.number}` }).waitFor({ timeout: 2000 });
+      expect(await noReload(page)).toBe(true);
+      const row = page.locator('#queue-panel tr', { hasText: `Nummer ${walkin.number}` });
+      await row.locator('select[name=desk]').selectOption('2');
+      const calledAt = Date.now();
+      await row.getByRole('button', { name: 'Oproepen' }).click();
+      await display.waitForFunction((t) => document.querySelector('#calls .call')?.textContent?.replace(/\s+/g, ' ').trim() === t, `Nummer ${walkin.number} Balie 2`, { timeout: 5000 });
+      expect(Date.now() - calledAt).toBeLessThan(5000);
+      expect(await display.isHidden('#offline')).toBe(true);
+      await page.locator('#queue-panel tr', { hasText: `Nummer ${walkin.number}` }).getByText('Opgeroepen naar balie 2').waitFor({ timeout: 2000 });
+      expect(await noReload(page)).toBe(true);
+      await context.close();
+    } finally {
+      await proxy.close();
+    }
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import type { CurrentUser } from '../../http/auth';
+import type { CurrentUser } from '../../policy/policy';
 import type { Branch } from '../branches/branches.service';
 
 /**

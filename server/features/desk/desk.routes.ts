@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Deps } from '../../deps';
-import { assertBranchAccess, parseId, requireRole } from '../../http/auth';
+import { requireCapability } from '../../http/auth';
+import { branchScope } from '../../http/branch-scope';
 import { methodNotAllowed } from '../../http/routes';
 import type { DeskPanel } from './desk.panels';
 
@@ -10,16 +11,14 @@ export function deskRouter(deps: Deps, panels: DeskPanel[]): Router {
   const ordered = [...panels].sort((a, b) => a.order - b.order);
   router
     .route('/desk')
-    .all(requireRole('volunteer', 'coordinator'))
+    .all(requireCapability('desk.use'))
     .get((req, res) => {
       const user = req.user!;
-      const branches = user.branchIds.map((id) => deps.branches.find(id)).filter((b) => b !== null && !b.retiredAt);
-      const requested = parseId(req.query.branch);
-      const branch = requested !== null ? deps.branches.get(requested) : branches[0];
+      // ?branch=abc is 400, a branch the person does not work at 404, none given: their first branch.
+      const { branch, branches } = branchScope(req, deps.branches, 'desk.use');
       if (!branch) {
         return res.render('desk/index', { title: res.locals.t('desk.title'), branch: null, branches, panels: [], scripts: [] });
       }
-      assertBranchAccess(user, branch.id);
       const loaded = ordered.map((p) => ({ id: p.id, view: p.view, data: p.load(user, branch) }));
       const scripts = [...new Set(ordered.flatMap((p) => p.scripts ?? []))];
       res.render('desk/index', { title: res.locals.t('desk.title'), branch, branches, panels: loaded, scripts });

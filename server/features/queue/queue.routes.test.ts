@@ -114,9 +114,9 @@ describe('desk queue panel, desk actions and the public queue display', () => {
   test('permissions: other branch, wrong role, signed out, missing CSRF, bad input', async () => {
     const mine = walkin();
     const theirs = t.deps.arrival.takeNumber(other, '').id;
-    // Other branch, also by guessing ids: 403, nothing changes.
-    expect((await desk.post(`/queue/walkins/${theirs}/call`).type('form').send({ _csrf: token, desk: '1' })).status).toBe(403);
-    expect((await desk.post(`/queue/walkins/${theirs}/done`).type('form').send({ _csrf: token })).status).toBe(403);
+    // Other branch, also by guessing ids: 404 (as if it did not exist, so ids cannot be probed), nothing changes.
+    expect((await desk.post(`/queue/walkins/${theirs}/call`).type('form').send({ _csrf: token, desk: '1' })).status).toBe(404);
+    expect((await desk.post(`/queue/walkins/${theirs}/done`).type('form').send({ _csrf: token })).status).toBe(404);
     expect(statusOf(theirs)).toBe('waiting');
     expect((await desk.post('/queue/walkins/999999/call').type('form').send({ _csrf: token, desk: '1' })).status).toBe(404);
     expect((await desk.post('/queue/walkins/abc/call').type('form').send({ _csrf: token, desk: '1' })).status).toBe(404);

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
 import { methodNotAllowed } from '../../http/routes';
 import { parseForm } from '../../http/validation';
-import { parseId, requireRole } from '../../http/auth';
+import { parseId, requireCapability } from '../../http/auth';
 import { BadRequestError, NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import type { QueueActionResult } from './queue.service';
@@ -24,7 +24,8 @@ function idParam(req: Request): number {
 export function queueRouter(deps: Deps): Router {
   const router = Router();
   const queue = deps.queue;
-  const staff = requireRole('volunteer', 'coordinator');
+  // An early, friendly 403 for roles that never work a queue; the service asks again with the branch.
+  const staff = requireCapability('queue.operate');
 
   type Entry = Extract<QueueActionResult, { ok: true }>['entry'];
   const back = (req: Request, res: Response, result: QueueActionResult, next?: (entry: Entry) => string): void => {
@@ -48,7 +49,7 @@ export function queueRouter(deps: Deps): Router {
     .post((req, res) => {
       const id = idParam(req);
       const desk = deskOf(req);
-      back(req, res, queue.callWalkin(actorOf(req), req.user!, id, desk));
+      back(req, res, queue.callWalkin(actorOf(req), id, desk));
     })
     .all(methodNotAllowed);
   router
@@ -56,18 +57,18 @@ export function queueRouter(deps: Deps): Router {
     .all(staff)
     .post((req, res) => {
       const id = idParam(req);
-      back(req, res, queue.startWalkin(actorOf(req), req.user!, id), (e) => `/intake/new?walkin=${id}&channel=desk&branch=${e.branchId}`);
+      back(req, res, queue.startWalkin(actorOf(req), id), (e) => `/intake/new?walkin=${id}&channel=desk&branch=${e.branchId}`);
     })
     .all(methodNotAllowed);
   router
     .route('/queue/walkins/:id/done')
     .all(staff)
-    .post((req, res) => back(req, res, queue.finishWalkin(actorOf(req), req.user!, idParam(req), 'done')))
+    .post((req, res) => back(req, res, queue.finishWalkin(actorOf(req), idParam(req), 'done')))
     .all(methodNotAllowed);
   router
     .route('/queue/walkins/:id/no-show')
     .all(staff)
-    .post((req, res) => back(req, res, queue.finishWalkin(actorOf(req), req.user!, idParam(req), 'no_show')))
+    .post((req, res) => back(req, res, queue.finishWalkin(actorOf(req), idParam(req), 'no_show')))
     .all(methodNotAllowed);
   router
     .route('/queue/appointments/:id/call')
@@ -75,7 +76,7 @@ export function queueRouter(deps: Deps): Router {
     .post((req, res) => {
       const id = idParam(req);
       const desk = deskOf(req);
-      back(req, res, queue.callAppointment(actorOf(req), req.user!, id, desk));
+      back(req, res, queue.callAppointment(actorOf(req), id, desk));
     })
     .all(methodNotAllowed);
   router
@@ -83,7 +84,7 @@ export function queueRouter(deps: Deps): Router {
     .all(staff)
     .post((req, res) => {
       const id = idParam(req);
-      back(req, res, queue.startAppointment(actorOf(req), req.user!, id), (e) => `/intake/new?appointment=${id}&channel=appointment&branch=${e.branchId}`);
+      back(req, res, queue.startAppointment(actorOf(req), id), (e) => `/intake/new?appointment=${id}&channel=appointment&branch=${e.branchId}`);
     })
     .all(methodNotAllowed);
 

@@ -1,8 +1,8 @@
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
 import { localDate } from '../../lib/time';
-import { canAccessBranch, type CurrentUser } from '../../http/auth';
-import { ForbiddenError, NotFoundError } from '../../http/errors';
+import { NotFoundError } from '../../http/errors';
+import { assertActorMay, assertMay, type CurrentUser } from '../../policy/policy';
 import type { Notifier } from '../../realtime/notifier';
 import type { Branch, BranchesService } from '../branches/branches.service';
 import type { Walkin, WalkinsRepository } from '../arrival/walkins.repository';
@@ -52,7 +52,11 @@ export type QueueActionResult = { ok: true; entry: { kind: 'walkin' | 'appointme
 
 const DISPLAY_CALLS = 6;
 
-/** The desk's queue of people present, the actions on it, and the public display. */
+/**
+ * The desk's queue of people present, the actions on it, and the public display. Every method that acts
+ * for a signed-in person asks the policy itself (desk.use to see the queue, queue.operate to act on it),
+ * so the form routes, the socket event and any future caller share one check. The actor carries the user.
+ */
 export class QueueService {
   constructor(
     private readonly walkins: WalkinsRepository,
@@ -62,11 +66,6 @@ export class QueueService {
     private readonly notifier: Notifier,
     private readonly clock: Clock,
   ) {}
-
-  /** Desk work is for volunteers and coordinators of the branch; checked here so HTTP and sockets share it. */
-  assertDeskAccess(user: CurrentUser, branchId: number): void {
-    if (!['volunteer', 'coordinator'].includes(user.role) || !canAccessBranch(user, branchId)) throw new ForbiddenError();
-  }
 
   private today(): string {
     return localDate(this.clock.now());
@@ -78,7 +77,7 @@ export class QueueService {
 
   /** People present at the branch today, longest waiting first; those being helped at the end. */
   deskQueue(user: CurrentUser, branch: Branch): QueueEntry[] {
-    this.assertDeskAccess(user, branch.id);
+    assertMay(user, 'desk.use', branch.id);
     const today = this.today();
     const entries: QueueEntry[] = this.walkins.openOfDay(branch.id, today).map((w) => ({
       kind: 'walkin',
@@ -136,10 +135,16 @@ export class QueueService {
     this.notifier.publish(`screen:${branchId}`, 'queue.updated', { ...this.displayState(branchId) });
   }
 
-  private walkinFor(user: CurrentUser, id: number): Walkin {
+  /**
+   * The walk-in an action is about, once the policy allows the actor to work that branch's queue. The
+   * role is asked before the lookup, so a role without the capability learns nothing (403) about ids;
+   * another branch's walk-in answers 404 like one that does not exist.
+   */
+  private walkinFor(actor: Actor, id: number): Walkin {
+    assertActorMay(actor, 'queue.operate');
     const walkin = this.walkins.findById(id);
     if (!walkin) throw new NotFoundError();
-    this.assertDeskAccess(user, walkin.branchId);
+    assertActorMay(actor, 'queue.operate', walkin.branchId);
     return walkin;
   }
 
@@ -148,8 +153,8 @@ export class QueueService {
     return Number.isInteger(desk) && desk >= 1 && desk <= desks ? desk : 1;
   }
 
-  callWalkin(actor: Actor, user: CurrentUser, id: number, desk: number): QueueActionResult {
-    const walkin = this.walkinFor(user, id);
+  callWalkin(actor: Actor, id: number, desk: number): QueueActionResult {
+    const walkin = this.walkinFor(actor, id);
     const at = this.clock.now().toISOString();
     const deskNo = this.checkDesk(walkin.branchId, desk);
     const called = this.repo.transaction(() => {
@@ -162,30 +167,32 @@ export class QueueService {
     return { ok: true, entry: { kind: 'walkin', id, branchId: walkin.branchId } };
   }
 
-  startWalkin(actor: Actor, user: CurrentUser, id: number): QueueActionResult {
-    const walkin = this.walkinFor(user, id);
+  startWalkin(actor: Actor, id: number): QueueActionResult {
+    const walkin = this.walkinFor(actor, id);
     if (!this.walkins.markStarted(id, actor.userId, this.clock.now().toISOString())) return { ok: false, reason: 'state_changed' };
     this.announceWalkin(this.walkins.findById(id)!);
     return { ok: true, entry: { kind: 'walkin', id, branchId: walkin.branchId } };
   }
 
-  finishWalkin(actor: Actor, user: CurrentUser, id: number, status: 'done' | 'no_show'): QueueActionResult {
-    const walkin = this.walkinFor(user, id);
+  finishWalkin(actor: Actor, id: number, status: 'done' | 'no_show'): QueueActionResult {
+    const walkin = this.walkinFor(actor, id);
     if (!this.walkins.markFinished(id, status, actor.userId, this.clock.now().toISOString())) return { ok: false, reason: 'state_changed' };
     this.announceWalkin(this.walkins.findById(id)!);
     return { ok: true, entry: { kind: 'walkin', id, branchId: walkin.branchId } };
   }
 
-  private appointmentFor(user: CurrentUser, id: number): BookingForQueue {
+  /** The booking an action is about, asked of the policy exactly as walkinFor asks. */
+  private appointmentFor(actor: Actor, id: number): BookingForQueue {
+    assertActorMay(actor, 'queue.operate');
     const booking = this.appointments?.findById(id) ?? null;
     if (!booking) throw new NotFoundError();
-    this.assertDeskAccess(user, booking.branchId);
+    assertActorMay(actor, 'queue.operate', booking.branchId);
     return booking;
   }
 
   /** Calls a checked-in visitor with an appointment to a desk: the display shows the appointment time. */
-  callAppointment(actor: Actor, user: CurrentUser, id: number, desk: number): QueueActionResult {
-    const booking = this.appointmentFor(user, id);
+  callAppointment(actor: Actor, id: number, desk: number): QueueActionResult {
+    const booking = this.appointmentFor(actor, id);
     if (booking.status !== 'arrived' || booking.localDate !== this.today()) return { ok: false, reason: 'state_changed' };
     const deskNo = this.checkDesk(booking.branchId, desk);
     this.repo.insert({
@@ -204,8 +211,8 @@ export class QueueService {
   }
 
   /** Help starts: the appointment goes in progress (the appointments feature announces that, display included). */
-  startAppointment(actor: Actor, user: CurrentUser, id: number): QueueActionResult {
-    const booking = this.appointmentFor(user, id);
+  startAppointment(actor: Actor, id: number): QueueActionResult {
+    const booking = this.appointmentFor(actor, id);
     if (!this.appointments!.markInProgress(actor, id)) return { ok: false, reason: 'state_changed' };
     return { ok: true, entry: { kind: 'appointment', id, branchId: booking.branchId } };
   }
