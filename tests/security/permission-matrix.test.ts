@@ -5,7 +5,10 @@ import { createTestApp, createBranch, createUser, csrfFrom, tempDir, type TestAp
 import { listRoutes } from '../helpers/routes';
 import { SYSTEM_ACTOR } from '../../server/lib/actor';
 import { CAPABILITIES, may, type CurrentUser, type Role } from '../../server/policy/policy';
-import { ROUTE_MATRIX, type BranchRecords, type Fixture, type RouteCase, type Side } from './route-matrix';
+import { io as connect } from 'socket.io-client';
+import { startLiveServer } from '../helpers/live-server';
+import { registeredSocketEvents } from '../../server/realtime/attach';
+import { ROUTE_MATRIX, SOCKET_MATRIX, type BranchRecords, type Fixture, type RouteCase, type Side } from './route-matrix';
 
 /**
  * The generated permission matrix: every route of the real app × every role (and signed out) × a record of
@@ -188,6 +191,72 @@ describe.each(rows)('%s', (_name, c, key) => {
       }
     } finally {
       if (fresh) await t.close();
+    }
+  });
+});
+
+describe('socket events', () => {
+  type Ack = { ok: boolean; error?: string };
+
+  async function emitAs(url: string, who: Role, event: string, payload: Record<string, unknown>): Promise<Ack> {
+    const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { Cookie: sessions[who].cookie } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      return await socket.timeout(2000).emitWithAck(event, payload);
+    } finally {
+      socket.disconnect();
+    }
+  }
+
+  test('every event × role × own/other branch answers as the capability table says', async () => {
+    const file = path.join(tempDir('dichterbij-matrix-'), 'copy.sqlite');
+    fs.copyFileSync(template, file);
+    const server = await startLiveServer({ env: { DATABASE_PATH: file } });
+    try {
+      // Opening one staff socket registers every feature's events.
+      await emitAs(server.url, 'volunteer', 'queue.call', {});
+      const registered = [...registeredSocketEvents().entries()];
+      expect(registered.map(([event]) => event).sort()).toEqual(Object.keys(SOCKET_MATRIX).sort());
+      for (const [event, capability] of registered) expect(`${event}: ${capability}`).toBe(`${event}: ${SOCKET_MATRIX[event].capability}`);
+
+      const answers: string[] = [];
+      const wanted: string[] = [];
+      for (const [event, c] of Object.entries(SOCKET_MATRIX)) {
+        for (const who of ['volunteer', 'coordinator', 'expert', 'admin'] as Role[]) {
+          for (const side of ['own', 'other'] as Side[]) {
+            const records = side === 'own' ? fixture.A : fixture.B;
+            const ack = await emitAs(server.url, who, event, c.payload(records));
+            const user = sessions[who].user;
+            const want = !may(user, c.capability) ? 'forbidden' : !may(user, c.capability, records.branch) ? 'not_found' : 'allowed';
+            const got = ack.ok || (ack.error !== 'forbidden' && ack.error !== 'not_found') ? 'allowed' : ack.error!;
+            answers.push(`${event} as ${who} (${side}): ${got}`);
+            wanted.push(`${event} as ${who} (${side}): ${want}`);
+          }
+        }
+      }
+      expect(answers).toEqual(wanted);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a socket without a signed-in session is refused at the handshake', async () => {
+    const file = path.join(tempDir('dichterbij-matrix-'), 'copy.sqlite');
+    fs.copyFileSync(template, file);
+    const server = await startLiveServer({ env: { DATABASE_PATH: file } });
+    try {
+      const socket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+      const message = await new Promise<string>((resolve, reject) => {
+        socket.once('connect', () => reject(new Error('connected without a session')));
+        socket.once('connect_error', (err) => resolve(err.message));
+      });
+      socket.disconnect();
+      expect(message).toBe('unauthorized');
+    } finally {
+      await server.close();
     }
   });
 });

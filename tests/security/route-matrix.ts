@@ -161,3 +161,14 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'POST /admin/branches/:id/retire': [global('branch.create', (f) => `/admin/branches/${f.B.branch}/retire`)],
   'POST /admin/branches/:id/reopen': [global('branch.create', (f) => `/admin/branches/${f.B.branch}/reopen`)],
 };
+
+/** A client→server socket event: its capability (must equal what the event registers with) and a payload. */
+export interface SocketCase {
+  capability: Capability;
+  payload: (r: BranchRecords) => Record<string, unknown>;
+}
+
+/** Every socket event, for the same matrix; an event a feature registers without an entry fails the test. */
+export const SOCKET_MATRIX: Record<string, SocketCase> = {
+  'queue.call': { capability: 'queue.operate', payload: (r) => ({ kind: 'walkin', id: r.walkin, desk: 1 }) },
+};
