@@ -11,30 +11,38 @@ import { freePort, kb, printTable, productionEnv, seededDatabase, Session, start
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-const PUBLIC_BUDGET = 14 * 1024;
+export const PUBLIC_BUDGET = 14 * 1024;
 const STAFF_BUDGET = 30 * 1024;
 const ACCEPT_ENCODING = 'br, gzip';
 
-interface PageSpec {
+export interface PageSpec {
   /** The page, or how to reach it (a step of a flow that needs earlier steps to have happened). */
   path: string;
+  /** Does the earlier steps (in the citizen's session) and returns the URL to measure. */
   reach?: (session: Session) => Promise<string>;
   /** Demo account to sign in as; none for public pages. */
   as?: string;
   /** Run against an empty database (first-run /setup). */
   emptyDb?: boolean;
+  /** Markup the page must contain, so a look-alike page (an error, a redirect target) is not measured instead. */
+  contains?: string;
 }
 
-const PUBLIC_PAGES: PageSpec[] = [
-  { path: '/' },
-  { path: '/login' },
-  { path: '/setup', emptyDb: true },
-  { path: '/book' },
-  { path: '/check-in' },
-  { path: '/queue/1' },
-  { path: '/survey' },
-  ...bookingFlow(),
-];
+/**
+ * Every public page, in the order a citizen reaches them: pages with `reach` share one citizen session and
+ * build on the steps before them (book, then manage, then check in with the code). Shared with
+ * tests/foundation/page-weight.test.ts; a new list on each call, because the steps keep state.
+ */
+export function publicPages(): PageSpec[] {
+  return [
+    { path: '/setup', emptyDb: true, contains: 'name="password"' },
+    { path: '/', contains: 'href="/book"' },
+    { path: '/login', contains: 'name="password"' },
+    { path: '/check-in (choose branch)', reach: async () => '/check-in', contains: 'href="/check-in?branch=' },
+    { path: '/survey (choose branch)', reach: async () => '/survey', contains: 'action="/survey"' },
+    ...citizenFlow(),
+  ];
+}
 
 const STAFF_PAGES: PageSpec[] = [
   { path: '/desk', as: 'volunteer@demo.test' },
@@ -70,8 +78,10 @@ export function subresources(html: string): string[] {
   return [...urls].map((u) => u.replace(/&amp;/g, '&'));
 }
 
-interface Measured {
+export interface Measured {
   page: string;
+  /** Content-Encoding of the HTML ('br' when the server compresses as it should). */
+  encoding: string;
   as: string;
   status: number;
   html: number;
@@ -92,72 +102,118 @@ const kindOf = (url: string, res: RawResponse): 'css' | 'js' | 'other' => {
 
 /**
  * Every step of the public booking flow, reached the way a citizen reaches it: choose a branch, a topic and
- * the first free time, fill in the details, see the check page, confirm, and land on the confirmation.
+ * the first free time, fill in the details, see the check page, confirm, and land on the confirmation; then
+ * the manage pages, the kiosk (check in with the booking code, take a walk-in number), the waiting-room
+ * screen and the survey.
  */
-function bookingFlow(): PageSpec[] {
-  const state: { branch?: string; start?: string; token?: string } = {};
+function citizenFlow(): PageSpec[] {
+  const state: { branch?: string; start?: string; token?: string; code?: string } = {};
   const text = async (s: Session, url: string): Promise<string> => {
     const res = await s.fetch(url);
     if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-    return res.body.toString('utf8');
+    return decode(res);
   };
   const form = (fields: Record<string, string>): { method: string; headers: Record<string, string>; body: string } => ({
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(fields).toString(),
   });
+  const csrfOf = (html: string): string => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  /** POSTs a form and returns where it redirects to (303 See Other after a successful POST). */
+  const post = async (s: Session, url: string, fields: Record<string, string>): Promise<string> => {
+    const res = await s.fetch(url, form(fields));
+    if (res.status !== 303) throw new Error(`POST ${url} answered ${res.status}`);
+    return String(res.headers.location ?? '');
+  };
   const slotQuery = (): string => `branch=${state.branch}&topic=digid&start=${encodeURIComponent(state.start ?? '')}`;
   return [
     {
-      path: '/book/topic',
+      path: '/book',
       reach: async (s) => {
         state.branch = /name="branch" value="(\d+)"/.exec(await text(s, '/book'))?.[1];
-        return `/book/topic?branch=${state.branch}`;
+        return '/book';
       },
+      contains: 'name="branch"',
     },
-    { path: '/book/time', reach: async () => `/book/time?branch=${state.branch}&topic=digid` },
+    { path: '/book/topic', reach: async () => `/book/topic?branch=${state.branch}`, contains: 'name="topic"' },
+    { path: '/book/time', reach: async () => `/book/time?branch=${state.branch}&topic=digid`, contains: 'name="start"' },
     {
       path: '/book/details',
       reach: async (s) => {
         state.start = /name="start" value="([^"]+)"/.exec(await text(s, `/book/time?branch=${state.branch}&topic=digid`))?.[1];
         return `/book/details?${slotQuery()}`;
       },
+      contains: 'name="email"',
     },
     {
       path: '/book/check',
       reach: async (s) => {
-        const csrf = /name="_csrf" value="([^"]+)"/.exec(await text(s, `/book/details?${slotQuery()}`))?.[1] ?? '';
-        const res = await s.fetch(`/book/details?${slotQuery()}`, form({ _csrf: csrf, name: 'Fatima El Amrani', email: 'fatima@example.nl', phone: '', language: 'nl' }));
-        if (res.status !== 303) throw new Error(`details answered ${res.status}`);
+        const csrf = csrfOf(await text(s, `/book/details?${slotQuery()}`));
+        await post(s, `/book/details?${slotQuery()}`, { _csrf: csrf, name: 'Fatima El Amrani', email: 'fatima@example.nl', phone: '', language: 'nl' });
         return '/book/check';
       },
+      contains: 'name="consent"',
     },
     {
       path: '/appointments/:token (confirmation)',
       reach: async (s) => {
         const check = await text(s, '/book/check');
-        const csrf = /name="_csrf" value="([^"]+)"/.exec(check)?.[1] ?? '';
         const key = /name="key" value="([^"]+)"/.exec(check)?.[1] ?? '';
-        const res = await s.fetch('/book', form({ _csrf: csrf, key, consent: 'on', website: '' }));
-        const location = String(res.headers.location ?? '');
-        if (res.status !== 303 || !location.startsWith('/appointments/')) throw new Error(`confirm answered ${res.status}`);
+        const location = await post(s, '/book', { _csrf: csrfOf(check), key, consent: 'on', website: '' });
+        if (!location.startsWith('/appointments/')) throw new Error(`confirm redirected to ${location}`);
         state.token = location.split('?')[0];
         return location;
       },
+      contains: 'class="qr"',
     },
-    { path: '/appointments/:token (manage)', reach: async () => state.token ?? '/appointments/missing' },
+    {
+      path: '/appointments/:token (manage)',
+      reach: async (s) => {
+        const token = state.token ?? '/appointments/missing';
+        state.code = /<p class="code">([^<]+)<\/p>/.exec(await text(s, token))?.[1];
+        return token;
+      },
+      contains: 'class="qr"',
+    },
+    { path: '/appointments/:token/reschedule', reach: async () => `${state.token}/reschedule`, contains: 'name="start"' },
+    { path: '/appointments/:token/cancel', reach: async () => `${state.token}/cancel`, contains: '/cancel"' },
+    {
+      path: '/check-in (kiosk)',
+      reach: async (s) => {
+        const res = await s.fetch(`/check-in?branch=${state.branch}`);
+        if (res.status !== 303) throw new Error(`/check-in?branch= answered ${res.status}`);
+        return '/check-in';
+      },
+      contains: 'name="code"',
+    },
+    {
+      path: '/check-in/result',
+      reach: async (s) => post(s, '/check-in', { _csrf: csrfOf(await text(s, '/check-in')), code: state.code ?? '' }),
+      contains: 'kiosk-answer',
+    },
+    {
+      path: '/check-in/ticket/:token',
+      reach: async (s) => post(s, '/check-in/walk-in', { _csrf: csrfOf(await text(s, '/check-in')), topic: '' }),
+      contains: 'ticket-number',
+    },
+    { path: '/queue/:id', reach: async () => `/queue/${state.branch}`, contains: '<h1' },
+    { path: '/survey', reach: async () => `/survey?branch=${state.branch}`, contains: 'name="satisfaction"' },
+    { path: '/survey/thanks', reach: async () => `/survey/thanks?branch=${state.branch}`, contains: '<h1' },
   ];
 }
 
-async function measure(session: Session, spec: PageSpec): Promise<Measured | { page: string; note: string }> {
+/** Fetches one page the way a first view does and counts what it transfers; a 404 or a redirect is a note. */
+export async function measure(session: Session, spec: PageSpec): Promise<Measured | { page: string; note: string }> {
   const target = spec.reach ? await spec.reach(session) : spec.path;
   const page = await session.fetch(target, { headers: { 'accept-encoding': ACCEPT_ENCODING } });
   const label = spec.path;
   if (page.status === 404) return { page: label, note: 'skipped: 404 (not built yet)' };
   if (page.status >= 300 && page.status < 400) return { page: label, note: `skipped: redirects (${page.status}) to ${String(page.headers.location)}` };
   if (page.status !== 200) throw new Error(`${spec.path}${spec.as ? ` as ${spec.as}` : ''} answered ${page.status}`);
-  const m: Measured = { page: label, as: spec.as?.split('@')[0] ?? 'public', status: page.status, html: page.body.length, css: 0, js: 0, other: 0, socketIo: 0, headers: page.headerBytes, files: 1 };
+  const encoding = String(page.headers['content-encoding'] ?? 'none');
+  const m: Measured = { page: label, encoding, as: spec.as?.split('@')[0] ?? 'public', status: page.status, html: page.body.length, css: 0, js: 0, other: 0, socketIo: 0, headers: page.headerBytes, files: 1 };
   const html = decode(page);
+  if (spec.contains && !html.includes(spec.contains)) throw new Error(`${target} does not contain ${spec.contains}: not the page meant`);
   for (const url of subresources(html)) {
     const res = await session.fetch(url, { headers: { 'accept-encoding': ACCEPT_ENCODING } });
     if (res.status !== 200) throw new Error(`${spec.path} loads ${url}, which answered ${res.status}`);
@@ -208,7 +264,7 @@ async function main(): Promise<void> {
       return s;
     };
     for (const [kind, pages, budget] of [
-      ['public', PUBLIC_PAGES, PUBLIC_BUDGET],
+      ['public', publicPages(), PUBLIC_BUDGET],
       ['staff', STAFF_PAGES, STAFF_BUDGET],
     ] as const) {
       for (const spec of pages) {

@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type Translate = (key: string, params?: Record<string, string | number>) => string;
+export interface Translate {
+  (key: string, params?: Record<string, string | number>): string;
+  /** Whether the language has this message (for optional, more specific texts: field-named errors). */
+  has(key: string): boolean;
+}
 
 export interface LanguageInfo {
   code: string;
@@ -152,7 +156,7 @@ export class Translations {
     const primary = this.dicts.get(lang) ?? new Map<string, Message>();
     const fallback = this.dicts.get(DEFAULT_LANGUAGE) ?? new Map<string, Message>();
     const rules = this.pluralRules.get(lang) ?? new Intl.PluralRules(lang);
-    return (key, params) => {
+    const translate = (key: string, params?: Record<string, string | number>): string => {
       let message = primary.get(key);
       if (message === undefined) {
         this.missing(lang, key, 'no such key');
@@ -162,6 +166,7 @@ export class Translations {
       if (!('forms' in message)) return fill(message, params);
       return fill(this.pluralForm(lang, key, message, rules, params), params);
     };
+    return Object.assign(translate, { has: (key: string): boolean => primary.has(key) });
   }
 
   private pluralForm(
