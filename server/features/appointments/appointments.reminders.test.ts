@@ -3,7 +3,7 @@ import { startSmtpServer } from '../../../tests/helpers/smtp';
 import { createBranch } from '../../../tests/helpers/test-app';
 import { FakeClock } from '../../lib/clock';
 import { SmtpTransport } from '../../mail/transport';
-import { QR_CID } from './appointments.service';
+import { QR_CID } from './appointment-mail';
 import { checkInUrl, qrPng } from './qr';
 
 describe('reminder scheduler in the running server', () => {
@@ -15,7 +15,7 @@ describe('reminder scheduler in the running server', () => {
     try {
       const branch = createBranch(server.deps, { desks: 2 });
       for (const startsAt of ['2026-03-04T09:00:00.000Z', '2026-03-04T09:30:00.000Z']) {
-        server.deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+        server.deps.booking.book({ userId: null, label: 'public', ip: null }, {
           branchId: branch, topicKey: 'digid', startsAt, name: 'Jan', email: 'jan@example.nl', phone: null, needs: {}, language: 'nl', channel: 'online', idempotencyKey: null, capacityOverride: false,
         });
       }

@@ -32,7 +32,7 @@ describe('the last free desk, 50 people at once, through the real HTTP server', 
     const deps = server.deps;
     const branch = createBranch(deps, { desks: 3 });
     for (let i = 0; i < 2; i++) {
-      deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+      deps.booking.book({ userId: null, label: 'public', ip: null }, {
         branchId: branch, topicKey: 'digid', startsAt: START, name: `Eerder ${i}`, email: null, phone: '0612345678', needs: {}, language: 'nl', channel: 'online', idempotencyKey: null, capacityOverride: false,
       });
     }
