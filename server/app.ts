@@ -27,7 +27,7 @@ import { intakeDeskPanel } from './features/intake/intake.panel';
 import { categoriesRouter, categoriesAdminSection } from './features/categories/categories.routes';
 import { partnersRouter, partnersAdminSection } from './features/partners/partners.routes';
 import { surveyRouter } from './features/survey/survey.routes';
-import { bookingRouter } from './features/booking/booking.routes';
+import { bookingRouter } from './features/appointments/booking.routes';
 import { appointmentsRouter } from './features/appointments/appointments.routes';
 import { appointmentsDeskPanel } from './features/appointments/appointments.desk-panel';
 

@@ -21,8 +21,7 @@ import { SignInThrottleRepository } from './features/auth/sign-in-throttle.repos
 import { AuthService } from './features/auth/auth.service';
 import { BranchesRepository } from './features/branches/branches.repository';
 import { BranchesService } from './features/branches/branches.service';
-import { AppointmentsRepository } from './features/appointments/appointments.repository';
-import { AppointmentsService } from './features/appointments/appointments.service';
+import { buildAppointmentsFeature, type AppointmentsFeature } from './features/appointments/appointments.module';
 import { WalkinsRepository } from './features/arrival/walkins.repository';
 import { ArrivalService } from './features/arrival/arrival.service';
 import { QueueRepository } from './features/queue/queue.repository';
@@ -36,7 +35,7 @@ import { IntakeService } from './features/intake/intake.service';
 import { SurveyRepository } from './features/survey/survey.repository';
 import { SurveyService } from './features/survey/survey.service';
 
-export interface Deps {
+export interface Deps extends AppointmentsFeature {
   config: Config;
   db: Db;
   clock: Clock;
@@ -58,7 +57,6 @@ export interface Deps {
   partners: PartnersService;
   intake: IntakeService;
   survey: SurveyService;
-  appointments: AppointmentsService;
   arrival: ArrivalService;
   queue: QueueService;
 }
@@ -86,24 +84,56 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const outbox = new OutboxRepository(db);
   const senderDomain = new URL(config.baseUrl).hostname || 'localhost';
   const outboxSender = new OutboxSender(outbox, options.mailTransport ?? chooseTransport(config), clock, config.mailFrom, logger);
-  const mailer = new OutboxMailer(outbox, translations, clock, config.baseUrl, senderDomain, outboxSender.kick);
+  const mailer = new OutboxMailer(outbox, translations, clock, {
+    baseUrl: config.baseUrl,
+    senderDomain,
+    cacheTemplates: config.env === 'production',
+    onEnqueued: outboxSender.kick,
+  });
   const audit = new AuditService(new AuditRepository(db), clock);
   const usersRepo = new UsersRepository(db);
   const branchesRepo = new BranchesRepository(db);
   const categories = new CategoriesService(new CategoriesRepository(db), audit, clock);
   const partners = new PartnersService(new PartnersRepository(db), audit, clock);
   const branches = new BranchesService(branchesRepo, audit, clock);
-  const appointments = new AppointmentsService(new AppointmentsRepository(db), branches, mailer, audit, notifier, clock, {
+  const appointmentsFeature = buildAppointmentsFeature({
+    db,
+    branches,
+    mailer,
+    audit,
+    notifier,
+    clock,
+    translations,
     baseUrl: config.baseUrl,
     mailFrom: config.mailFrom,
     tokenSecret: config.sessionSecret,
-    translations,
-    // The queue is built below (it needs this service); by the time a status changes, it exists.
+    // The queue is built below (it needs this feature); by the time a status changes, it exists.
     onStatusChanged: (branchId) => queue.announceDisplay(branchId),
   });
+  const { appointments, appointmentStatus } = appointmentsFeature;
   const walkins = new WalkinsRepository(db);
-  const queue = new QueueService(walkins, new QueueRepository(db), branches, appointments, notifier, clock);
-  const arrival = new ArrivalService(walkins, branches, queue, appointments, notifier, clock);
+  // The queue asks the policy (desk.use) for a booking's branch itself, and its public display only counts.
+  const queue = new QueueService(
+    walkins,
+    new QueueRepository(db),
+    branches,
+    {
+      findById: (id) => appointments.findById(id),
+      listDay: (branchId, date) => appointments.dayOfBranch(branchId, date),
+      markInProgress: (actor, id) => appointmentStatus.markInProgress(actor, id),
+    },
+    notifier,
+    clock,
+  );
+  // The kiosk checks a visitor in by the booking code they typed: no signed-in person, the code is the proof.
+  const arrival = new ArrivalService(
+    walkins,
+    branches,
+    queue,
+    { findByCode: (code) => appointments.findByCode(code), markArrived: (actor, id) => appointmentStatus.checkInAtKiosk(actor, id) },
+    notifier,
+    clock,
+  );
   return {
     config,
     db,
@@ -122,7 +152,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     auth: new AuthService(usersRepo, new SignInThrottleRepository(db), audit, clock),
     users: new UsersService(usersRepo, branchesRepo, audit, sessionStore, notifier, clock),
     branches,
-    appointments,
+    ...appointmentsFeature,
     arrival,
     queue,
     categories,

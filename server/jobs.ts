@@ -8,7 +8,7 @@ import { AppointmentReminderJob } from './features/appointments/appointments.rem
  */
 export function startBackgroundJobs(deps: Deps): () => Promise<void> {
   deps.outboxSender.start();
-  const reminders = new AppointmentReminderJob(deps.appointments, deps.logger);
+  const reminders = new AppointmentReminderJob(deps.reminders, deps.logger);
   reminders.start();
   const housekeeping = setInterval(() => {
     deps.sessionStore.purgeExpired();

@@ -21,51 +21,95 @@ export interface MailRequest {
   related?: { type: string; id: number };
 }
 
+/** A rendered e-mail, ready to be written to the outbox: no template work is left to do. */
+export interface ComposedMail {
+  to: string;
+  kind: string;
+  subject: string;
+  text: string;
+  html: string;
+  attachments: Attachment[];
+  related: { type: string; id: number } | null;
+}
+
 /**
- * Puts e-mail in the durable outbox. It never talks to SMTP itself: call `enqueue` inside the same
- * transaction as the change the mail is about, and the OutboxSender delivers it afterwards.
+ * Puts e-mail in the durable outbox. It never talks to SMTP itself. Inside a write transaction, only
+ * `enqueueComposed` belongs: `compose` first (templates, EJS), then open the transaction and write the row
+ * together with the change the mail is about, so nothing slow holds the database's write lock.
  */
 export interface Mailer {
+  compose(request: MailRequest): ComposedMail;
+  enqueueComposed(mail: ComposedMail): number;
+  /** compose + enqueueComposed, for callers that are not inside a write transaction. */
   enqueue(request: MailRequest): number;
 }
 
+export interface OutboxMailerOptions {
+  baseUrl: string;
+  senderDomain: string;
+  /** Keep compiled templates in memory (production); elsewhere a template edit shows on the next mail. */
+  cacheTemplates: boolean;
+  onEnqueued?: () => void;
+}
+
+type CompiledTemplate = (data: Record<string, unknown>) => string;
+
 export class OutboxMailer implements Mailer {
+  private readonly templates = new Map<string, CompiledTemplate>();
+
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly translations: Translations,
     private readonly clock: Clock,
-    private readonly baseUrl: string,
-    private readonly senderDomain: string,
-    private readonly onEnqueued: () => void = () => undefined,
+    private readonly options: OutboxMailerOptions,
   ) {}
 
-  private render(file: string, data: Record<string, unknown>): string {
-    // Synchronous on purpose: enqueue runs inside better-sqlite3 transactions, which must not await.
-    const template = fs.readFileSync(path.join(VIEWS_DIR, 'emails', file), 'utf8');
+  private template(file: string): CompiledTemplate {
+    const cached = this.templates.get(file);
+    if (cached) return cached;
+    const filename = path.join(VIEWS_DIR, 'emails', file);
     // Plain-text parts must show "O'Brien & Zn" as typed, not as HTML entities; HTML parts stay escaped.
     const escape = file.endsWith('.text.ejs') ? (value: unknown): string => (value == null ? '' : String(value)) : undefined;
-    return ejs.render(template, data, { filename: path.join(VIEWS_DIR, 'emails', file), ...(escape ? { escape } : {}) });
+    // With `cache`, EJS also keeps the included parts (keyed by file name; text parts only include text parts).
+    const options = { filename, cache: this.options.cacheTemplates, ...(escape ? { escape } : {}) };
+    const compiled = ejs.compile(fs.readFileSync(filename, 'utf8'), options);
+    if (this.options.cacheTemplates) this.templates.set(file, compiled);
+    return compiled;
+  }
+
+  compose(request: MailRequest): ComposedMail {
+    const t = this.translations.translator(request.lang);
+    const subject = t(request.subjectKey, request.subjectParams);
+    const locals = { ...request.data, t, lang: request.lang, dir: directionOf(request.lang), subject, baseUrl: this.options.baseUrl };
+    return {
+      to: request.to,
+      kind: request.template,
+      subject,
+      html: this.template(`${request.template}.html.ejs`)(locals),
+      text: this.template(`${request.template}.text.ejs`)(locals),
+      attachments: request.attachments ?? [],
+      related: request.related ?? null,
+    };
+  }
+
+  enqueueComposed(mail: ComposedMail): number {
+    const id = this.outbox.insert({
+      messageId: `<${crypto.randomUUID()}@${this.options.senderDomain}>`,
+      kind: mail.kind,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      attachments: mail.attachments,
+      relatedType: mail.related?.type ?? null,
+      relatedId: mail.related?.id ?? null,
+      now: this.clock.now().toISOString(),
+    });
+    this.options.onEnqueued?.();
+    return id;
   }
 
   enqueue(request: MailRequest): number {
-    const t = this.translations.translator(request.lang);
-    const subject = t(request.subjectKey, request.subjectParams);
-    const locals = { ...request.data, t, lang: request.lang, dir: directionOf(request.lang), subject, baseUrl: this.baseUrl };
-    const html = this.render(`${request.template}.html.ejs`, locals);
-    const text = this.render(`${request.template}.text.ejs`, locals);
-    const id = this.outbox.insert({
-      messageId: `<${crypto.randomUUID()}@${this.senderDomain}>`,
-      kind: request.template,
-      to: request.to,
-      subject,
-      text,
-      html,
-      attachments: request.attachments ?? [],
-      relatedType: request.related?.type ?? null,
-      relatedId: request.related?.id ?? null,
-      now: this.clock.now().toISOString(),
-    });
-    this.onEnqueued();
-    return id;
+    return this.enqueueComposed(this.compose(request));
   }
 }

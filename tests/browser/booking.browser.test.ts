@@ -133,7 +133,7 @@ describe('booking in Chromium with JavaScript off', () => {
     // Someone else takes the last desk at 10:30: choosing it now gives the friendly "just taken" page.
     const start = '2026-10-26T09:30:00.000Z';
     for (let i = 0; i < 2; i++) {
-      server.deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+      server.deps.booking.book({ userId: null, label: 'public', ip: null }, {
         branchId, topicKey: 'other', startsAt: start, name: `Ander ${i}`, email: null, phone: '0612345678', needs: {}, language: 'nl', channel: 'online', idempotencyKey: null, capacityOverride: false,
       });
     }

@@ -131,7 +131,7 @@ describe('security: one branch cannot reach another', () => {
   });
 
   test('a question at A cannot be linked to an appointment or walk-in of B through the hidden fields', async () => {
-    const appointment = t.deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+    const appointment = t.deps.booking.book({ userId: null, label: 'set-up', ip: null, system: true }, {
       branchId: b,
       topicKey: 'taxes',
       startsAt: '2026-03-03T09:00:00.000Z',

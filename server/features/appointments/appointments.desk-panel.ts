@@ -9,6 +9,10 @@ export function appointmentsDeskPanel(appointments: AppointmentsService, clock: 
     id: 'appointments-today',
     view: 'appointments/_desk-panel',
     order: 10,
-    load: (_user, branch) => ({ list: appointments.listDay(branch.id, localDate(clock.now())).filter((a) => a.status !== 'cancelled') }),
+    load: (user, branch) => {
+      // Asked as the person at the desk, so the policy decides here too (appointments.manage in this branch).
+      const actor = { userId: user.id, label: user.email, ip: null, user };
+      return { list: appointments.listDay(actor, branch.id, localDate(clock.now())).filter((a) => a.status !== 'cancelled') };
+    },
   };
 }

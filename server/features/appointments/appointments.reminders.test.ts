@@ -3,7 +3,7 @@ import { startSmtpServer } from '../../../tests/helpers/smtp';
 import { createBranch } from '../../../tests/helpers/test-app';
 import { FakeClock } from '../../lib/clock';
 import { SmtpTransport } from '../../mail/transport';
-import { QR_CID } from './appointments.service';
+import { QR_CID } from './appointment-mail';
 import { checkInUrl, qrPng } from './qr';
 
 describe('reminder scheduler in the running server', () => {
@@ -15,7 +15,7 @@ describe('reminder scheduler in the running server', () => {
     try {
       const branch = createBranch(server.deps, { desks: 2 });
       for (const startsAt of ['2026-03-04T09:00:00.000Z', '2026-03-04T09:30:00.000Z']) {
-        server.deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+        server.deps.booking.book({ userId: null, label: 'public', ip: null }, {
           branchId: branch, topicKey: 'digid', startsAt, name: 'Jan', email: 'jan@example.nl', phone: null, needs: {}, language: 'nl', channel: 'online', idempotencyKey: null, capacityOverride: false,
         });
       }
@@ -30,7 +30,13 @@ describe('reminder scheduler in the running server', () => {
       await smtp.waitFor(4);
       await server.close();
       server = await startLiveServer({ clock, dir, backgroundJobs: true, mailTransport: new SmtpTransport(smtp.url) });
-      await new Promise((r) => setTimeout(r, 500)); // a pass that must find nothing to do
+      // A pass that must find nothing to do: wait until it has really run (not just for some time), then
+      // look in the outbox itself, so a wrongly queued fifth e-mail is seen before it could be delivered.
+      const ran = Date.now();
+      while (server.deps.reminders.passes < 1 && Date.now() - ran < 5_000) await new Promise((r) => setTimeout(r, 20));
+      expect(server.deps.reminders.passes).toBeGreaterThanOrEqual(1);
+      expect(server.deps.reminders.lastPassAt).toBe('2026-03-03T09:31:00.000Z');
+      expect(server.deps.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'appointment-reminder'").pluck().get()).toBe(2);
       const subjects = smtp.messages.map((m) => m.subject);
       expect(subjects.filter((s) => s?.startsWith('Herinnering'))).toEqual(['Herinnering: morgen uw afspraak om 10:00', 'Herinnering: morgen uw afspraak om 10:30']);
       expect(smtp.messages).toHaveLength(4);

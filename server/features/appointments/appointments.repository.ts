@@ -1,161 +1,21 @@
 import type { Db } from '../../db/open';
+import type { Appointment, NewAppointment, SlotMove } from './appointments.model';
 
-export type AppointmentStatus = 'booked' | 'arrived' | 'in_progress' | 'done' | 'no_show' | 'cancelled';
-export type AppointmentChannel = 'online' | 'phone' | 'desk';
-export const ACTIVE_STATUSES: readonly AppointmentStatus[] = ['booked', 'arrived', 'in_progress', 'done'];
+export type { AppointmentStatus } from './appointments.model';
 
-export interface Needs {
-  interpreter?: boolean;
-  wheelchair?: boolean;
-  hearingLoop?: boolean;
-  /** Another language the citizen prefers to be helped in (free text, short). */
-  otherLanguage?: string;
-}
+/** A row as selected: the columns carry the model's names; only JSON and booleans need converting. */
+type AppointmentRow = Omit<Appointment, 'needs' | 'capacityOverride'> & { needs: string; capacityOverride: number };
 
-export interface Appointment {
-  id: number;
-  branchId: number;
-  startsAt: string;
-  endsAt: string;
-  localDate: string;
-  localTime: string;
-  topicKey: string;
-  code: string;
-  status: AppointmentStatus;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  needs: Needs;
-  language: string;
-  channel: AppointmentChannel;
-  bookedByUserId: number | null;
-  capacityOverride: boolean;
-  icsSequence: number;
-  reminderSentAt: string | null;
-  cancelReason: string | null;
-  cancelledAt: string | null;
-  cancelledBy: number | null;
-  arrivedAt: string | null;
-  arrivedBy: number | null;
-  inProgressAt: string | null;
-  doneAt: string | null;
-  doneBy: number | null;
-  noShowAt: string | null;
-  noShowBy: number | null;
-  personalDataPurgedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+const COLUMNS = `id, branch_id AS branchId, starts_at AS startsAt, ends_at AS endsAt, local_date AS localDate,
+  local_time AS localTime, topic_key AS topicKey, code, status, name, email, phone, needs, language, channel,
+  booked_by_user_id AS bookedByUserId, capacity_override AS capacityOverride, ics_sequence AS icsSequence,
+  reminder_sent_at AS reminderSentAt, cancel_reason AS cancelReason, cancelled_at AS cancelledAt, cancelled_by AS cancelledBy,
+  arrived_at AS arrivedAt, arrived_by AS arrivedBy, in_progress_at AS inProgressAt, done_at AS doneAt, done_by AS doneBy,
+  no_show_at AS noShowAt, no_show_by AS noShowBy, personal_data_purged_at AS personalDataPurgedAt,
+  created_at AS createdAt, updated_at AS updatedAt`;
 
-interface RawAppointment {
-  id: number;
-  branch_id: number;
-  starts_at: string;
-  ends_at: string;
-  local_date: string;
-  local_time: string;
-  topic_key: string;
-  code: string;
-  status: AppointmentStatus;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  needs: string;
-  language: string;
-  channel: AppointmentChannel;
-  booked_by_user_id: number | null;
-  capacity_override: number;
-  ics_sequence: number;
-  reminder_sent_at: string | null;
-  cancel_reason: string | null;
-  cancelled_at: string | null;
-  cancelled_by: number | null;
-  arrived_at: string | null;
-  arrived_by: number | null;
-  in_progress_at: string | null;
-  done_at: string | null;
-  done_by: number | null;
-  no_show_at: string | null;
-  no_show_by: number | null;
-  personal_data_purged_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const COLUMNS = `id, branch_id, starts_at, ends_at, local_date, local_time, topic_key, code, status, name, email, phone, needs,
-  language, channel, booked_by_user_id, capacity_override, ics_sequence, reminder_sent_at, cancel_reason, cancelled_at,
-  cancelled_by, arrived_at, arrived_by, in_progress_at, done_at, done_by, no_show_at, no_show_by, personal_data_purged_at,
-  created_at, updated_at`;
-
-function toAppointment(r: RawAppointment): Appointment {
-  return {
-    id: r.id,
-    branchId: r.branch_id,
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-    localDate: r.local_date,
-    localTime: r.local_time,
-    topicKey: r.topic_key,
-    code: r.code,
-    status: r.status,
-    name: r.name,
-    email: r.email,
-    phone: r.phone,
-    needs: JSON.parse(r.needs) as Needs,
-    language: r.language,
-    channel: r.channel,
-    bookedByUserId: r.booked_by_user_id,
-    capacityOverride: r.capacity_override === 1,
-    icsSequence: r.ics_sequence,
-    reminderSentAt: r.reminder_sent_at,
-    cancelReason: r.cancel_reason,
-    cancelledAt: r.cancelled_at,
-    cancelledBy: r.cancelled_by,
-    arrivedAt: r.arrived_at,
-    arrivedBy: r.arrived_by,
-    inProgressAt: r.in_progress_at,
-    doneAt: r.done_at,
-    doneBy: r.done_by,
-    noShowAt: r.no_show_at,
-    noShowBy: r.no_show_by,
-    personalDataPurgedAt: r.personal_data_purged_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-/** What a new booking stores: the booking's own fields plus the secrets and the idempotency key. */
-export interface NewAppointment
-  extends Pick<
-    Appointment,
-    | 'branchId'
-    | 'startsAt'
-    | 'endsAt'
-    | 'localDate'
-    | 'localTime'
-    | 'topicKey'
-    | 'code'
-    | 'name'
-    | 'email'
-    | 'phone'
-    | 'needs'
-    | 'language'
-    | 'channel'
-    | 'bookedByUserId'
-    | 'capacityOverride'
-  > {
-  tokenHash: string;
-  idempotencyKey: string | null;
-  now: string;
-}
-
-export interface SlotMove {
-  id: number;
-  startsAt: string;
-  endsAt: string;
-  localDate: string;
-  localTime: string;
-  now: string;
+function toAppointment(r: AppointmentRow): Appointment {
+  return { ...r, needs: JSON.parse(r.needs) as Appointment['needs'], capacityOverride: r.capacityOverride === 1 };
 }
 
 /** Thrown when the capacity trigger refuses a row: the time is full. */
@@ -279,22 +139,22 @@ export class AppointmentsRepository {
   }
 
   findById(id: number): Appointment | null {
-    const r = this.byIdStmt.get(id) as RawAppointment | undefined;
+    const r = this.byIdStmt.get(id) as AppointmentRow | undefined;
     return r ? toAppointment(r) : null;
   }
 
   findByCode(code: string): Appointment | null {
-    const r = this.byCodeStmt.get(code) as RawAppointment | undefined;
+    const r = this.byCodeStmt.get(code) as AppointmentRow | undefined;
     return r ? toAppointment(r) : null;
   }
 
   findByTokenHash(tokenHash: string): Appointment | null {
-    const r = this.byTokenStmt.get(tokenHash) as RawAppointment | undefined;
+    const r = this.byTokenStmt.get(tokenHash) as AppointmentRow | undefined;
     return r ? toAppointment(r) : null;
   }
 
   findByIdempotencyKey(key: string): Appointment | null {
-    const r = this.byIdempotencyStmt.get(key) as RawAppointment | undefined;
+    const r = this.byIdempotencyStmt.get(key) as AppointmentRow | undefined;
     return r ? toAppointment(r) : null;
   }
 
@@ -305,11 +165,11 @@ export class AppointmentsRepository {
   }
 
   listDay(branchId: number, date: string): Appointment[] {
-    return (this.dayListStmt.all({ branchId, date }) as RawAppointment[]).map(toAppointment);
+    return (this.dayListStmt.all({ branchId, date }) as AppointmentRow[]).map(toAppointment);
   }
 
   listBetween(branchId: number, from: string, to: string): Appointment[] {
-    return (this.rangeListStmt.all({ branchId, from, to }) as RawAppointment[]).map(toAppointment);
+    return (this.rangeListStmt.all({ branchId, from, to }) as AppointmentRow[]).map(toAppointment);
   }
 
   markArrived(id: number, userId: number | null, now: string): boolean {
@@ -338,7 +198,7 @@ export class AppointmentsRepository {
   }
 
   dueReminders(from: string, to: string, limit: number): Appointment[] {
-    return (this.dueRemindersStmt.all({ from, to, limit }) as RawAppointment[]).map(toAppointment);
+    return (this.dueRemindersStmt.all({ from, to, limit }) as AppointmentRow[]).map(toAppointment);
   }
 
   /** Compare-and-set: true for exactly one caller per booking, even across processes. */

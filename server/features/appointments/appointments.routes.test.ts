@@ -2,7 +2,7 @@ import { createTestApp, createBranch, createUser, csrfFrom, signIn, type TestApp
 import { FakeClock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
 import { RecordingNotifier } from '../../realtime/notifier';
-import type { BookingInput, Booked } from './appointments.service';
+import type { BookingInput, Booked } from './appointments.model';
 import { checkInUrl, qrImage } from './qr';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,7 +22,7 @@ describe('/appointments', () => {
   afterEach(() => t.close());
 
   function book(overrides: Partial<BookingInput> = {}): Booked {
-    return t.deps.appointments.book(citizen, {
+    return t.deps.booking.book(citizen, {
       branchId: branch,
       topicKey: 'taxes',
       startsAt: '2026-03-03T09:00:00.000Z',
@@ -46,7 +46,7 @@ describe('/appointments', () => {
       expect(page.text).toContain('dinsdag 3 maart 2026, 10:00');
       expect(page.headers['cache-control']).toBe('no-store');
       // The check-in QR code: inline SVG of /check-in?code=<code> only; labelled, and no style attributes.
-      const code = t.deps.appointments.getByToken(token).code;
+      const code = t.deps.booking.getByToken(token).code;
       const qr = qrImage(checkInUrl(t.deps.config.baseUrl, code));
       const svg = /<svg[^>]*role="img"[^>]*>[\s\S]*?<\/svg>/.exec(page.text)?.[0] ?? '';
       expect(svg).toContain(`<path d="${qr.path}"`);
@@ -166,18 +166,25 @@ describe('/appointments', () => {
       const { agent } = await staffAgent('volunteer', [other]);
       const page = await agent.get('/appointments');
       const csrf = csrfFrom(page.text);
-      expect((await agent.get(`/appointments/${a.id}`)).status).toBe(403);
-      expect((await agent.get(`/appointments?branch=${branch}`)).status).toBe(403);
-      expect((await agent.get(`/appointments/day?branch=${branch}`)).status).toBe(403);
-      expect((await agent.post(`/appointments/${a.id}/status`).type('form').send({ _csrf: csrf, status: 'arrived' })).status).toBe(403);
-      expect((await agent.post(`/appointments/${a.id}/cancel`).type('form').send({ _csrf: csrf, reason: 'x' })).status).toBe(403);
+      // Another branch's booking or branch answers like one that does not exist (issue 8: was 403).
+      expect((await agent.get(`/appointments/${a.id}`)).status).toBe(404);
+      expect((await agent.get(`/appointments?branch=${branch}`)).status).toBe(404);
+      expect((await agent.get(`/appointments/day?branch=${branch}`)).status).toBe(404);
+      expect((await agent.get(`/appointments/new?branch=${branch}`)).status).toBe(404);
+      expect((await agent.post(`/appointments/${a.id}/status`).type('form').send({ _csrf: csrf, status: 'arrived' })).status).toBe(404);
+      expect((await agent.post(`/appointments/${a.id}/cancel`).type('form').send({ _csrf: csrf, reason: 'x' })).status).toBe(404);
       expect((await agent.get('/appointments/99999')).status).toBe(404);
+      // A malformed branch is a 400, not a silent fall-back to the person's own branch.
+      expect((await agent.get('/appointments?branch=abc')).status).toBe(400);
+      expect((await agent.get('/appointments/day?branch=1x')).status).toBe(400);
+      expect((await agent.post('/appointments/abc/status').type('form').send({ _csrf: csrf, status: 'arrived' })).status).toBe(400);
       expect(t.deps.appointments.findById(a.id)!.status).toBe('booked');
       const expert = await createUser(t.deps, 'expert', [], 'expert@bieb.nl');
       expect(expert).toBeGreaterThan(0);
       const expertAgent = t.agent();
       await signIn(expertAgent, 'expert@bieb.nl');
       expect((await expertAgent.get('/appointments')).status).toBe(403);
+      expect((await expertAgent.get(`/appointments/${a.id}`)).status).toBe(403);
       expect((await t.agent().get(`/appointments/${a.id}`)).status).toBe(303); // signed out → sign-in page
     });
 
@@ -236,7 +243,7 @@ describe('/appointments', () => {
       expect(t.db.prepare("SELECT count(*) FROM appointments WHERE starts_at = '2026-03-03T09:00:00.000Z' AND status = 'booked'").pluck().get()).toBe(3);
       expect(t.db.prepare("SELECT actor_user_id FROM audit_log WHERE action = 'appointment.booked_over_capacity'").pluck().all()).toEqual([coord.id]);
       const otherBranch = await vol.agent.post('/appointments/new').type('form').send({ ...base, branch: String(other), start: '2026-03-03T10:30:00.000Z' });
-      expect(otherBranch.status).toBe(403);
+      expect(otherBranch.status).toBe(404); // issue 8: another branch is a 404 (was 403)
     });
 
     test('a status change on the staff pages updates the public queue display at once (waiting count)', async () => {

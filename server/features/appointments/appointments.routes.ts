@@ -1,14 +1,16 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Deps } from '../../deps';
-import { assertBranchAccess, parseId, requireRole, type CurrentUser } from '../../http/auth';
+import { parseId, requireCapability } from '../../http/auth';
+import { branchScope } from '../../http/branch-scope';
+import { may } from '../../policy/policy';
 import { methodNotAllowed } from '../../http/routes';
-import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../http/errors';
+import { BadRequestError, ConflictError, NotFoundError, TooManyRequestsError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
 import { addDays, isValidLocalDate, localDate } from '../../lib/time';
-import type { Branch } from '../branches/branches.service';
-import { BOOKING_TOPICS, SlotTakenError, type Appointment } from './appointments.service';
+import { HELP_TOPICS } from '../../lib/topics';
+import { SlotTakenError, type Appointment } from './appointments.model';
 import { qrImage } from './qr';
 import {
   CANCEL_FIELDS,
@@ -21,7 +23,7 @@ import {
   statusSchema,
 } from './appointments.schema';
 
-const STAFF_ROLES = ['volunteer', 'coordinator'] as const;
+const MANAGE = 'appointments.manage';
 const UPCOMING_DAYS = 7;
 
 function q(req: Request, name: string): string {
@@ -36,7 +38,7 @@ function q(req: Request, name: string): string {
  */
 export function appointmentsRouter(deps: Deps): Router {
   const router = Router();
-  const service = deps.appointments;
+  const { appointments, appointmentStatus, booking, availability, appointmentMail } = deps;
   const today = (): string => localDate(deps.clock.now());
 
   // Wrong manage links count against the client; right ones do not. 30 wrong in 15 minutes → 429, so
@@ -58,28 +60,11 @@ export function appointmentsRouter(deps: Deps): Router {
 
   // ------------------------------------------------------------------ staff helpers
 
-  function staffBranches(user: CurrentUser): Branch[] {
-    return user.branchIds.map((id) => deps.branches.find(id)).filter((b): b is Branch => b !== null && !b.retiredAt);
-  }
-
-  /** The branch from ?branch= (checked), else the user's first. */
-  function chosenBranch(req: Request): Branch | null {
-    const user = req.user!;
-    const requested = parseId(q(req, 'branch') || (req.body as Record<string, unknown> | undefined)?.branch);
-    if (requested !== null) {
-      assertBranchAccess(user, requested);
-      return deps.branches.get(requested);
-    }
-    return staffBranches(user)[0] ?? null;
-  }
-
-  /** One booking for staff: 404 if unknown, 403 if it belongs to a branch the user may not see. */
+  /** One booking for staff: 400 for a malformed id, 404 if unknown or of a branch the person does not work at. */
   function staffAppointment(req: Request): Appointment {
     const id = parseId(req.params.key ?? req.params.id);
-    const a = id === null ? null : service.findById(id);
-    if (!a) throw new NotFoundError();
-    assertBranchAccess(req.user, a.branchId);
-    return a;
+    if (id === null) throw new BadRequestError();
+    return appointments.findForStaff(actorOf(req), id);
   }
 
   function listUrl(a: Appointment): string {
@@ -90,51 +75,52 @@ export function appointmentsRouter(deps: Deps): Router {
 
   router
     .route('/appointments')
-    .all(requireRole(...STAFF_ROLES))
+    .all(requireCapability(MANAGE))
     .get((req, res) => {
-      const branch = chosenBranch(req);
+      const { branch, branches } = branchScope(req, deps.branches, MANAGE);
+      const actor = actorOf(req);
       const date = isValidLocalDate(q(req, 'date')) ? q(req, 'date') : today();
-      const list = branch ? service.listDay(branch.id, date) : [];
-      const upcoming = branch ? service.listBetween(branch.id, addDays(date, 1), addDays(date, UPCOMING_DAYS)).filter((a) => a.status !== 'cancelled') : [];
+      const list = branch ? appointments.listDay(actor, branch.id, date) : [];
+      const upcoming = branch ? appointments.listBetween(actor, branch.id, addDays(date, 1), addDays(date, UPCOMING_DAYS)).filter((a) => a.status !== 'cancelled') : [];
       res.render('appointments/list', {
         title: res.locals.t('appointments.staff.title'),
         branch,
-        branches: staffBranches(req.user!),
+        branches,
         date,
         isToday: date === today(),
         list,
         upcoming,
-        counts: branch ? service.countsByStatus(branch.id, date) : {},
+        counts: branch ? appointments.countsByStatus(actor, branch.id, date) : {},
       });
     })
     .all(methodNotAllowed);
 
   router
     .route('/appointments/day')
-    .all(requireRole(...STAFF_ROLES))
+    .all(requireCapability(MANAGE))
     .get((req, res) => {
-      const branch = chosenBranch(req);
+      const { branch } = branchScope(req, deps.branches, MANAGE);
       if (!branch) throw new NotFoundError();
       const date = isValidLocalDate(q(req, 'date')) ? q(req, 'date') : today();
-      const list = service.dayListForPrint(actorOf(req), branch.id, date).filter((a) => a.status !== 'cancelled');
+      const list = appointments.dayListForPrint(actorOf(req), branch.id, date).filter((a) => a.status !== 'cancelled');
       res.render('appointments/day', { title: res.locals.t('appointments.daylist.title', { date }), branch, date, list });
     })
     .all(methodNotAllowed);
 
   function renderNew(req: Request, res: Response, status: number, values: FormValues, errors: FieldError[]): void {
-    const branch = chosenBranch(req);
+    const { branch, branches } = branchScope(req, deps.branches, MANAGE);
     if (!branch) throw new NotFoundError();
     const dateValue = typeof values.date === 'string' && isValidLocalDate(values.date) ? values.date : '';
     const date = dateValue || (isValidLocalDate(q(req, 'date')) ? q(req, 'date') : today());
-    const day = service.freeDays(branch.id, date, 1, true)[0];
+    const day = availability.freeDays(branch.id, date, 1, true)[0];
     res.status(status).render('appointments/new', {
       title: res.locals.t('appointments.new.title'),
       branch,
-      branches: staffBranches(req.user!),
+      branches,
       date,
       slots: day?.slots ?? [],
-      topics: BOOKING_TOPICS,
-      canOverride: req.user!.role === 'coordinator',
+      topics: HELP_TOPICS,
+      canOverride: may(req.user, 'appointments.override_capacity', branch.id),
       values: { language: 'nl', channel: 'desk', ...values },
       errors,
     });
@@ -142,17 +128,15 @@ export function appointmentsRouter(deps: Deps): Router {
 
   router
     .route('/appointments/new')
-    .all(requireRole(...STAFF_ROLES))
+    .all(requireCapability(MANAGE))
     .get((req, res) => renderNew(req, res, 200, {}, []))
     .post((req, res) => {
       const form = parseForm(staffBookSchema, req.body, STAFF_BOOK_FIELDS);
-      const user = req.user!;
       if (!form.ok) return renderNew(req, res, 400, form.values, form.errors);
-      assertBranchAccess(user, form.data.branchId);
-      // Hiding the checkbox is not a permission: a volunteer's forged override is refused here.
-      if (form.data.override && user.role !== 'coordinator') throw new ForbiddenError();
+      // The booking service asks the policy: appointments.manage in that branch, and for a (forged) override
+      // appointments.override_capacity. Hiding the checkbox is not a permission.
       try {
-        const booked = service.book(actorOf(req), {
+        const booked = booking.book(actorOf(req), {
           branchId: form.data.branchId,
           topicKey: form.data.topic,
           startsAt: form.data.startsAt,
@@ -185,7 +169,7 @@ export function appointmentsRouter(deps: Deps): Router {
   };
 
   function citizenAppointment(req: Request): Appointment {
-    return service.getByToken(String(req.params.key));
+    return booking.getByToken(String(req.params.key));
   }
 
   router
@@ -195,9 +179,9 @@ export function appointmentsRouter(deps: Deps): Router {
       res.render('appointments/manage', {
         title: res.locals.t('appointments.manage.title'),
         a,
-        branch: service.branch(a.branchId),
+        branch: availability.branch(a.branchId),
         token: req.params.key,
-        qr: qrImage(service.checkInUrl(a)),
+        qr: qrImage(appointmentMail.checkInUrl(a)),
         justBooked: q(req, 'booked') === '1',
       });
     })
@@ -210,7 +194,7 @@ export function appointmentsRouter(deps: Deps): Router {
       res.type('text/calendar; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="afspraak.ics"');
       res.setHeader('Cache-Control', 'no-store');
-      res.send(service.calendarFor(a));
+      res.send(appointmentMail.calendarFor(a, deps.branches.get(a.branchId)));
     })
     .all(methodNotAllowed);
 
@@ -218,10 +202,10 @@ export function appointmentsRouter(deps: Deps): Router {
     .route('/appointments/:key/cancel')
     .get(tokenOnly, wrongGuessLimiter, (req, res) => {
       const a = citizenAppointment(req);
-      res.render('appointments/cancel', { title: res.locals.t('appointments.manage.cancel_heading'), a, branch: service.branch(a.branchId), token: req.params.key });
+      res.render('appointments/cancel', { title: res.locals.t('appointments.manage.cancel_heading'), a, branch: availability.branch(a.branchId), token: req.params.key });
     })
     .post(tokenOnly, wrongGuessLimiter, (req, res) => {
-      service.cancelByToken(actorOf(req), String(req.params.key));
+      booking.cancelByToken(actorOf(req), String(req.params.key));
       redirectAfterPost(res, '/book/cancelled');
     })
     .all(tokenOnly, methodNotAllowed);
@@ -229,7 +213,7 @@ export function appointmentsRouter(deps: Deps): Router {
   function renderReschedule(req: Request, res: Response, status: number, errors: FieldError[]): void {
     const a = citizenAppointment(req);
     const from = isValidLocalDate(q(req, 'from')) && q(req, 'from') >= today() ? q(req, 'from') : today();
-    const { days, nextFrom } = service.nextFreeDays(a.branchId, from, 3);
+    const { days, nextFrom } = availability.nextFreeDays(a.branchId, from, 3);
     res.status(status).render('appointments/reschedule', {
       title: res.locals.t('appointments.manage.reschedule_heading'),
       a,
@@ -247,7 +231,7 @@ export function appointmentsRouter(deps: Deps): Router {
       const form = parseForm(rescheduleSchema, req.body, RESCHEDULE_FIELDS);
       if (!form.ok) return renderReschedule(req, res, 400, form.errors);
       try {
-        service.reschedule(actorOf(req), String(req.params.key), form.data.start);
+        booking.reschedule(actorOf(req), String(req.params.key), form.data.start);
       } catch (err) {
         if (err instanceof SlotTakenError) return renderReschedule(req, res, 409, [{ field: 'start', key: 'booking.taken.title' }]);
         throw err;
@@ -261,10 +245,11 @@ export function appointmentsRouter(deps: Deps): Router {
 
   router
     .route('/appointments/:key')
-    .all(requireRole(...STAFF_ROLES))
+    .all(requireCapability(MANAGE))
     .get((req, res) => {
-      const a = staffAppointment(req);
-      const viewed = service.viewForStaff(actorOf(req), a.id);
+      const id = parseId(req.params.key);
+      if (id === null) throw new BadRequestError();
+      const viewed = appointments.viewForStaff(actorOf(req), id);
       const names = new Map<number, string>();
       for (const id of [viewed.arrivedBy, viewed.doneBy, viewed.noShowBy, viewed.cancelledBy, viewed.bookedByUserId]) {
         if (id !== null && !names.has(id)) names.set(id, deps.users.get(id).name);
@@ -282,14 +267,15 @@ export function appointmentsRouter(deps: Deps): Router {
 
   router
     .route('/appointments/:id/status')
-    .all(requireRole(...STAFF_ROLES))
+    .all(requireCapability(MANAGE))
     .post((req, res) => {
       const a = staffAppointment(req);
       const form = parseForm(statusSchema, req.body, STATUS_FIELDS);
       if (!form.ok) throw new ConflictError('appointments.staff.not_booked');
       const actor = actorOf(req);
-      const change = { arrived: service.markArrived, in_progress: service.markInProgress, done: service.markDone, no_show: service.markNoShow }[form.data.status];
-      if (!change.call(service, actor, a.id)) throw new ConflictError('appointments.staff.not_booked');
+      const s = appointmentStatus;
+      const change = { arrived: s.markArrived, in_progress: s.markInProgress, done: s.markDone, no_show: s.markNoShow }[form.data.status];
+      if (!change.call(s, actor, a.id)) throw new ConflictError('appointments.staff.not_booked');
       flash(req, 'success', 'appointments.staff.updated');
       redirectAfterPost(res, q(req, 'back') === 'detail' ? `/appointments/${a.id}` : listUrl(a));
     })
@@ -297,7 +283,7 @@ export function appointmentsRouter(deps: Deps): Router {
 
   router
     .route('/appointments/:id/cancel')
-    .all(requireRole(...STAFF_ROLES))
+    .all(requireCapability(MANAGE))
     .post((req, res) => {
       const a = staffAppointment(req);
       const form = parseForm(cancelSchema, req.body, CANCEL_FIELDS);
@@ -311,7 +297,7 @@ export function appointmentsRouter(deps: Deps): Router {
           errors: form.errors,
         });
       }
-      service.cancelByStaff(actorOf(req), a.id, form.data.reason);
+      booking.cancelByStaff(actorOf(req), a.id, form.data.reason);
       flash(req, 'success', 'appointments.detail.cancelled');
       redirectAfterPost(res, listUrl(a));
     })

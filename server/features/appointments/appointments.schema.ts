@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fields } from '../../http/validation';
-import type { Needs } from './appointments.repository';
-import { BOOKING_TOPICS } from './appointments.service';
+import { HELP_TOPICS } from '../../lib/topics';
+import type { Needs } from './appointments.model';
 
 /** Contact and needs, shared by the public details step and the staff "book for someone" form. */
 export const DETAIL_FIELDS = ['name', 'email', 'phone', 'need_interpreter', 'need_wheelchair', 'need_hearing_loop', 'need_other_language', 'other_language', 'language'] as const;
@@ -61,7 +61,7 @@ export const publicDetailsSchema = z
   })
   .transform(toDetails);
 
-export const topicSchema = z.enum(BOOKING_TOPICS, { message: 'validation.choose' });
+export const topicSchema = z.enum(HELP_TOPICS, { message: 'validation.choose' });
 const startsAt = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'booking.time.choose');
 
 /** Staff booking: contact optional (desk or phone), channel given, override for coordinators. */

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps';
 import type { Actor } from '../../lib/actor';
 import { localDate } from '../../lib/time';
 import type { SeedContext, SeedLog } from '../demo/demo.seed';
-import { BOOKING_TOPICS } from './appointments.service';
+import { HELP_TOPICS } from '../../lib/topics';
 
 const SEED_ACTOR: Actor = { userId: null, label: 'seed-demo', ip: null, system: true };
 const NAMES = ['Jan Jansen', 'Fatima El Idrissi', 'Wim de Boer', 'Anneke Visser', 'Mehmet Yılmaz', 'Els Bakker', 'Piet Smit', 'Olena Kovalenko', 'Gerda Mulder', 'Kofi Mensah'];
@@ -17,13 +17,13 @@ export function seedAppointmentsDemo(deps: Deps, ctx: SeedContext, log: SeedLog)
   let created = 0;
   let n = 0;
   for (const branchId of [ctx.branchIds.central, ctx.branchIds.north]) {
-    for (const day of deps.appointments.allSlots(branchId, today, 7)) {
+    for (const day of deps.availability.allSlots(branchId, today, 7)) {
       day.slots.forEach((slot, i) => {
         if (i % 3 !== 1 || Date.parse(slot.startsAt) < deps.clock.now().getTime()) return;
         n++;
-        const booked = deps.appointments.book(SEED_ACTOR, {
+        const booked = deps.booking.book(SEED_ACTOR, {
           branchId,
-          topicKey: BOOKING_TOPICS[n % BOOKING_TOPICS.length],
+          topicKey: HELP_TOPICS[n % HELP_TOPICS.length],
           startsAt: slot.startsAt,
           name: NAMES[n % NAMES.length],
           email: null,

@@ -1,6 +1,8 @@
 import type { Db } from '../../db/open';
 
-export const WALKIN_TOPICS = ['digid', 'taxes', 'allowances', 'device', 'municipality', 'other'] as const;
+import { HELP_TOPICS } from '../../lib/topics';
+
+export const WALKIN_TOPICS = HELP_TOPICS;
 export type WalkinTopic = (typeof WALKIN_TOPICS)[number];
 export type WalkinStatus = 'waiting' | 'called' | 'in_progress' | 'done' | 'no_show';
 /** Statuses that still belong in the desk's queue. */

@@ -232,7 +232,7 @@ describe('intake: registering questions', () => {
   });
 
   test('a start from an appointment or walk-in stores its id on the visit; bad ids are refused', async () => {
-    const appointment = t.deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+    const appointment = t.deps.booking.book({ userId: null, label: 'set-up', ip: null, system: true }, {
       branchId: branchA,
       topicKey: 'taxes',
       startsAt: '2026-03-03T09:00:00.000Z',

@@ -8,8 +8,9 @@ import { BadRequestError, TooManyRequestsError } from '../../http/errors';
 import { actorOf, redirectAfterPost } from '../../http/locals';
 import { parseForm, type FieldError } from '../../http/validation';
 import { isValidLocalDate, localDate } from '../../lib/time';
-import { BOOKING_TOPICS, SlotTakenError, type Needs } from '../appointments/appointments.service';
-import { CONFIRM_FIELDS, DETAIL_FIELDS, confirmSchema, publicDetailsSchema, topicSchema } from '../appointments/appointments.schema';
+import { HELP_TOPICS } from '../../lib/topics';
+import { SlotTakenError, type Needs } from './appointments.model';
+import { CONFIRM_FIELDS, DETAIL_FIELDS, confirmSchema, publicDetailsSchema, topicSchema } from './appointments.schema';
 
 /** What the citizen chose so far; kept in the session so no personal data ever travels in a URL. */
 interface BookingDraft {
@@ -60,7 +61,7 @@ function detailValues(d: BookingDraft | null, lang: string): Record<string, stri
  */
 export function bookingRouter(deps: Deps): Router {
   const router = Router();
-  const service = deps.appointments;
+  const { booking, availability } = deps;
   const today = (): string => localDate(deps.clock.now());
 
   // Generous enough for a library's shared IP, tight enough to stop a flood of fake bookings.
@@ -72,10 +73,10 @@ export function bookingRouter(deps: Deps): Router {
     handler: (_req, _res, next) => next(new TooManyRequestsError()),
   });
 
-  const branchOr404 = (req: Request): ReturnType<typeof service.branch> => {
+  const branchOr404 = (req: Request): ReturnType<typeof availability.branch> => {
     const id = parseId(q(req, 'branch'));
     if (id === null) throw new BadRequestError();
-    return service.branch(id);
+    return availability.branch(id);
   };
 
   const topicOr400 = (req: Request): string => {
@@ -88,7 +89,7 @@ export function bookingRouter(deps: Deps): Router {
     const branch = branchOr404(req);
     const topic = topicOr400(req);
     const from = isValidLocalDate(q(req, 'from')) && q(req, 'from') >= today() ? q(req, 'from') : today();
-    const { days, nextFrom } = service.nextFreeDays(branch.id, from, DAYS_PER_PAGE, branch.horizonDays + 1);
+    const { days, nextFrom } = availability.nextFreeDays(branch.id, from, DAYS_PER_PAGE, branch.horizonDays + 1);
     res.status(status).render('booking/time', {
       title: res.locals.t('booking.time.heading'),
       branch,
@@ -108,7 +109,7 @@ export function bookingRouter(deps: Deps): Router {
       title: res.locals.t('booking.taken.title'),
       branchId,
       topic,
-      alternatives: service.nearestFreeTo(branchId, startsAt, 5),
+      alternatives: availability.nearestFreeTo(branchId, startsAt, 5),
     });
   }
 
@@ -121,7 +122,7 @@ export function bookingRouter(deps: Deps): Router {
   router
     .route('/book')
     .get((_req, res) => {
-      res.render('booking/branch', { title: res.locals.t('booking.title'), branches: service.bookableBranches(), step: 1, errors: [] });
+      res.render('booking/branch', { title: res.locals.t('booking.title'), branches: availability.bookableBranches(), step: 1, errors: [] });
     })
     .post(confirmLimiter, (req, res) => {
       const draft = draftOf(req);
@@ -133,7 +134,7 @@ export function bookingRouter(deps: Deps): Router {
       // A form from an older check page (the details changed since): show the current one again.
       if (form.data.key !== draft.key) return redirectAfterPost(res, '/book/check');
       try {
-        const booked = service.book(actorOf(req), {
+        const booked = booking.book(actorOf(req), {
           branchId: draft.branchId,
           topicKey: draft.topic,
           startsAt: draft.startsAt,
@@ -161,13 +162,13 @@ export function bookingRouter(deps: Deps): Router {
       if (!q(req, 'branch')) {
         return res.status(400).render('booking/branch', {
           title: res.locals.t('booking.title'),
-          branches: service.bookableBranches(),
+          branches: availability.bookableBranches(),
           step: 1,
           errors: [{ field: 'branch', key: 'validation.choose' }],
         });
       }
       const branch = branchOr404(req);
-      res.render('booking/topic', { title: res.locals.t('booking.topic.heading'), branch, topics: BOOKING_TOPICS, topic: q(req, 'topic'), step: 2, errors: [] });
+      res.render('booking/topic', { title: res.locals.t('booking.topic.heading'), branch, topics: HELP_TOPICS, topic: q(req, 'topic'), step: 2, errors: [] });
     })
     .all(methodNotAllowed);
 
@@ -179,7 +180,7 @@ export function bookingRouter(deps: Deps): Router {
         return res.status(400).render('booking/topic', {
           title: res.locals.t('booking.topic.heading'),
           branch,
-          topics: BOOKING_TOPICS,
+          topics: HELP_TOPICS,
           topic: '',
           step: 2,
           errors: [{ field: 'topic', key: 'validation.choose' }],
@@ -195,7 +196,7 @@ export function bookingRouter(deps: Deps): Router {
     const topic = topicOr400(req);
     const startsAt = q(req, 'start');
     const date = /^\d{4}-\d{2}-\d{2}T/.test(startsAt) ? localDate(new Date(startsAt)) : '';
-    const free = isValidLocalDate(date) && service.freeDays(branch.id, date, 1)[0]?.slots.some((s) => s.startsAt === startsAt);
+    const free = isValidLocalDate(date) && availability.freeDays(branch.id, date, 1)[0]?.slots.some((s) => s.startsAt === startsAt);
     return { branchId: branch.id, topic, startsAt, free: Boolean(free) };
   }
 
@@ -203,7 +204,7 @@ export function bookingRouter(deps: Deps): Router {
     const slot = chosenSlot(req);
     res.status(status).render('booking/details', {
       title: res.locals.t('booking.details.heading'),
-      branch: service.branch(slot.branchId),
+      branch: availability.branch(slot.branchId),
       topic: slot.topic,
       startsAt: slot.startsAt,
       values,
@@ -240,13 +241,12 @@ export function bookingRouter(deps: Deps): Router {
     .all(methodNotAllowed);
 
   function checkLocals(res: Response, draft: BookingDraft): Record<string, unknown> {
-    const branch = service.branch(draft.branchId);
-    const earlier = service.findByIdempotencyKey(draft.key);
+    const branch = availability.branch(draft.branchId);
     return {
       title: res.locals.t('booking.check.heading'),
       branch,
       draft,
-      already: earlier ? `/appointments/${service.tokenFor(earlier.code)}` : null,
+      already: booking.manageLinkOfSubmit(draft.key),
       when: res.locals.formatLocal(draft.startsAt, 'dddd D MMMM YYYY, HH:mm'),
       step: 5,
     };

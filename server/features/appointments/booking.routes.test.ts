@@ -115,7 +115,7 @@ describe('public booking flow /book', () => {
   test('a time taken meanwhile gives 409 with the nearest free times', async () => {
     const agent = t.agent();
     const check = await fillBooking(agent, branch, start);
-    t.deps.appointments.book({ userId: null, label: 'public', ip: null }, {
+    t.deps.booking.book({ userId: null, label: 'public', ip: null }, {
       branchId: branch, topicKey: 'other', startsAt: start, name: 'X', email: null, phone: '0612345678', needs: {}, language: 'nl', channel: 'online', idempotencyKey: null, capacityOverride: false,
     });
     const res = await agent.post('/book').type('form').send(confirmBody(check));

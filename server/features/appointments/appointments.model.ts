@@ -1,0 +1,123 @@
+import { ConflictError } from '../../http/errors';
+
+/** What an appointment is, independent of where it is stored or how it is shown. */
+
+export type AppointmentStatus = 'booked' | 'arrived' | 'in_progress' | 'done' | 'no_show' | 'cancelled';
+export type AppointmentChannel = 'online' | 'phone' | 'desk';
+export const ACTIVE_STATUSES: readonly AppointmentStatus[] = ['booked', 'arrived', 'in_progress', 'done'];
+
+export interface Needs {
+  interpreter?: boolean;
+  wheelchair?: boolean;
+  hearingLoop?: boolean;
+  /** Another language the citizen prefers to be helped in (free text, short). */
+  otherLanguage?: string;
+}
+
+export interface Appointment {
+  id: number;
+  branchId: number;
+  startsAt: string;
+  endsAt: string;
+  localDate: string;
+  localTime: string;
+  topicKey: string;
+  code: string;
+  status: AppointmentStatus;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  needs: Needs;
+  language: string;
+  channel: AppointmentChannel;
+  bookedByUserId: number | null;
+  capacityOverride: boolean;
+  icsSequence: number;
+  reminderSentAt: string | null;
+  cancelReason: string | null;
+  cancelledAt: string | null;
+  cancelledBy: number | null;
+  arrivedAt: string | null;
+  arrivedBy: number | null;
+  inProgressAt: string | null;
+  doneAt: string | null;
+  doneBy: number | null;
+  noShowAt: string | null;
+  noShowBy: number | null;
+  personalDataPurgedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a new booking stores: the booking's own fields plus the secrets and the idempotency key. */
+export interface NewAppointment
+  extends Pick<
+    Appointment,
+    | 'branchId'
+    | 'startsAt'
+    | 'endsAt'
+    | 'localDate'
+    | 'localTime'
+    | 'topicKey'
+    | 'code'
+    | 'name'
+    | 'email'
+    | 'phone'
+    | 'needs'
+    | 'language'
+    | 'channel'
+    | 'bookedByUserId'
+    | 'capacityOverride'
+  > {
+  tokenHash: string;
+  idempotencyKey: string | null;
+  now: string;
+}
+
+/** A booking moved to another time (reschedule). */
+export interface SlotMove {
+  id: number;
+  startsAt: string;
+  endsAt: string;
+  localDate: string;
+  localTime: string;
+  now: string;
+}
+
+/** A bookable time of a branch's schedule, checked against notice and horizon. */
+export interface CheckedSlot {
+  startsAt: string;
+  endsAt: string;
+  date: string;
+  time: string;
+}
+
+export interface BookingInput {
+  branchId: number;
+  topicKey: string;
+  startsAt: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  needs: Needs;
+  language: string;
+  channel: AppointmentChannel;
+  /** From the public form, so a repeated POST finds the first booking instead of making a second. */
+  idempotencyKey: string | null;
+  /** appointments.override_capacity only (asked by the booking service); audited. */
+  capacityOverride: boolean;
+}
+
+export interface Booked {
+  appointment: Appointment;
+  token: string;
+  /** True when this was a repeat of an earlier submit (same idempotency key). */
+  repeated: boolean;
+}
+
+/** The chosen time was taken by someone else (or is no longer bookable). */
+export class SlotTakenError extends ConflictError {
+  constructor() {
+    super('booking.taken.text');
+  }
+}
