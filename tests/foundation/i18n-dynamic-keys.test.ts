@@ -1,7 +1,7 @@
 import { LANGUAGES, Translations } from '../../server/lib/i18n';
 import { LOCALES_DIR } from '../../server/paths';
 import { ROLES } from '../../server/policy/capabilities';
-import { BOOKING_TOPICS } from '../../server/features/appointments/appointments.service';
+import { HELP_TOPICS } from '../../server/lib/topics';
 import type { AppointmentStatus } from '../../server/features/appointments/appointments.repository';
 import { WALKIN_TOPICS, type WalkinStatus } from '../../server/features/arrival/walkins.repository';
 import { TAXONOMY_KINDS } from '../../server/features/categories/categories.repository';
@@ -34,7 +34,7 @@ const ERROR_STATUSES = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 5
 
 const dynamicKeys: string[] = [
   ...ROLES.flatMap((r) => [`roles.${r}`, `users.role_help.${r}`]),
-  ...BOOKING_TOPICS.map((k) => `booking.topics.${k}`),
+  ...HELP_TOPICS.map((k) => `booking.topics.${k}`),
   ...WALKIN_TOPICS.map((k) => `arrival.topics.${k}`),
   ...['interpreter', 'wheelchair', 'hearingLoop', 'otherLanguage'].map((k) => `booking.details.needs.${k}`),
   ...['id', 'phone', 'login', 'letters', 'glasses'].map((k) => `appointments.card.bring.${k}`),
