@@ -88,10 +88,9 @@ export class SqliteSessionStore extends Store {
     return id;
   }
 
-  /** The row's deadline, on the app clock like every other time the store compares. */
   private expiry(sess: SessionData): number {
-    const maxAge = sess.cookie?.originalMaxAge;
-    return this.nowMs() + (typeof maxAge === 'number' && maxAge > 0 ? maxAge : 24 * 3600_000);
+    const expires = sess.cookie?.expires ? new Date(sess.cookie.expires).getTime() : NaN;
+    return Number.isFinite(expires) ? expires : this.nowMs() + 24 * 3600_000;
   }
 
   override get(sid: string, cb: (err: unknown, session?: SessionData | null) => void): void {
