@@ -3,6 +3,7 @@ import type { Deps } from '../deps';
 import { AppError, MethodNotAllowedError, NotFoundError } from './errors';
 import { chooseLanguage, directionOf, LANGUAGES } from '../lib/i18n';
 import { loggableUrl } from '../lib/logger';
+import { LANG_COOKIE, readCookie } from './cookies';
 
 interface HttpLikeError {
   status?: number;
@@ -46,7 +47,7 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
     if (status >= 500) deps.logger.error({ err, url: loggableUrl(req.originalUrl) }, 'unhandled error');
     // The error may have happened before the locals middleware ran (e.g. body too large).
     if (!res.locals.t) {
-      const lang = chooseLanguage(/(?:^|;\s*)lang=([a-z]{2})/.exec(req.headers.cookie ?? '')?.[1], deps.translations);
+      const lang = chooseLanguage(readCookie(req.headers.cookie, LANG_COOKIE), deps.translations);
       Object.assign(res.locals, {
         lang,
         dir: directionOf(lang),

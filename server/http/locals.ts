@@ -3,8 +3,9 @@ import type { Deps } from '../deps';
 import { LANGUAGES, chooseLanguage, directionOf, type Translate } from '../lib/i18n';
 import { formatLocal } from '../lib/time';
 import type { Actor } from '../lib/actor';
+import { LANG_COOKIE, readCookie } from './cookies';
 
-export const LANG_COOKIE = 'lang';
+export { LANG_COOKIE };
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -16,8 +17,7 @@ declare module 'express-serve-static-core' {
 /** Language and everything a template needs; runs before the routers. */
 export function templateLocals(deps: Deps): RequestHandler {
   return (req, res, next) => {
-    const cookieLang = /(?:^|;\s*)lang=([a-z]{2})/.exec(req.headers.cookie ?? '')?.[1];
-    const lang = chooseLanguage(cookieLang, deps.translations);
+    const lang = chooseLanguage(readCookie(req.headers.cookie, LANG_COOKIE), deps.translations);
     req.lang = lang;
     req.t = deps.translations.translator(lang);
     res.locals.lang = lang;

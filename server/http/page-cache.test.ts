@@ -2,6 +2,7 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import { startLiveServer, type LiveServer } from '../../tests/helpers/live-server';
 import { createBranch, createUser } from '../../tests/helpers/test-app';
+import { csrfFrom, sessionCookieOf } from '../../tests/helpers/forms';
 import { FakeClock } from '../lib/clock';
 
 interface Reply {
@@ -72,8 +73,8 @@ describe('micro-cache for shared anonymous pages', () => {
     await createUser(server.deps, 'admin', [], 'boss@bieb.nl');
     await get(`${server.url}/`);
     const login = await get(`${server.url}/login`);
-    const cookie = (login.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith('dichterbij.sid='))!;
-    const token = /name="_csrf" value="([^"]+)"/.exec(login.body.toString())![1];
+    const cookie = sessionCookieOf(login)!;
+    const token = csrfFrom(login.body.toString());
     const signIn = await new Promise<Reply>((resolve, reject) => {
       const body = new URLSearchParams({ _csrf: token, email: 'boss@bieb.nl', password: 'demo-demo-demo' }).toString();
       const req = http.request(`${server.url}/login`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
@@ -84,7 +85,7 @@ describe('micro-cache for shared anonymous pages', () => {
       req.end(body);
     });
     expect(signIn.status).toBe(303);
-    const staffCookie = (signIn.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).find((c) => c.startsWith('dichterbij.sid='))!;
+    const staffCookie = sessionCookieOf(signIn)!;
     const hits = server.deps.pageCache.hits;
     const page = await get(`${server.url}/`, { cookie: staffCookie });
     expect(server.deps.pageCache.hits).toBe(hits);

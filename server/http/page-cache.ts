@@ -1,6 +1,7 @@
 import zlib from 'node:zlib';
 import type http from 'node:http';
 import type { RequestHandler } from 'express';
+import { LANG_COOKIE, readCookies } from './cookies';
 
 interface Entry {
   headers: [string, string | number | string[]][];
@@ -47,12 +48,13 @@ export class PublicPageCache {
     const url = req.url ?? '';
     const q = url.indexOf('?');
     if (!this.paths.has(q === -1 ? url : url.slice(0, q))) return null;
-    const cookie = req.headers.cookie;
+    // Only the language cookie may vary the page; any other cookie (a session) means a personal page.
     let lang = '';
-    if (cookie) {
-      const only = /^\s*lang=([a-z]{2})\s*;?\s*$/.exec(cookie);
-      if (!only) return null;
-      lang = only[1];
+    if (req.headers.cookie) {
+      const cookies = readCookies(req.headers.cookie);
+      const names = Object.keys(cookies);
+      if (names.length !== 1 || names[0] !== LANG_COOKIE || !/^[a-z]{2}$/.test(cookies[LANG_COOKIE] ?? '')) return null;
+      lang = cookies[LANG_COOKIE]!;
     }
     return `${lang}|${url}`;
   }

@@ -1,20 +1,31 @@
 import type { RequestHandler } from 'express';
+import type { SessionData } from 'express-session';
 import type { Deps } from '../deps';
+import type { CurrentUser } from './auth';
+import { SESSION_WRITE_STEP_MS } from './session';
+
+/**
+ * The one rule for how long a staff session counts, for HTTP requests and socket handshakes and sweeps
+ * alike: not idle longer than the idle timeout (a shared kiosk), not older than the absolute lifetime, and
+ * its account still active. Returns the user, or null when the session no longer signs anyone in.
+ */
+export function sessionUser(deps: Pick<Deps, 'auth' | 'clock' | 'config'>, session: Partial<SessionData> | null | undefined): CurrentUser | null {
+  if (!session?.userId) return null;
+  const now = deps.clock.now().getTime();
+  const idle = session.lastSeenAt !== undefined && now - session.lastSeenAt > deps.config.staffIdleMinutes * 60_000;
+  const tooOld = session.signedInAt !== undefined && now - session.signedInAt > deps.config.sessionAbsoluteHours * 3600_000;
+  return idle || tooOld ? null : deps.auth.currentUser(session.userId);
+}
 
 /**
  * Loads the signed-in user and ends sessions that sat idle too long (a shared kiosk) or that are older
  * than the absolute lifetime. Uses the app clock so tests can move time.
  */
 export function sessionGuard(deps: Deps): RequestHandler {
-  const idleMs = deps.config.staffIdleMinutes * 60_000;
-  const absoluteMs = deps.config.sessionAbsoluteHours * 3600_000;
   return (req, res, next) => {
     const session = req.session;
     if (!session?.userId) return next();
-    const now = deps.clock.now().getTime();
-    const idle = session.lastSeenAt !== undefined && now - session.lastSeenAt > idleMs;
-    const tooOld = session.signedInAt !== undefined && now - session.signedInAt > absoluteMs;
-    const user = idle || tooOld ? null : deps.auth.currentUser(session.userId);
+    const user = sessionUser(deps, session);
     if (!user) {
       const sid = req.sessionID;
       return session.regenerate((err) => {
@@ -26,8 +37,11 @@ export function sessionGuard(deps: Deps): RequestHandler {
       });
     }
     // Background refreshes of a live page (the desk) are not a person at the kiosk: they must not keep an
-    // unattended session alive past the idle timeout.
-    if (req.get('X-Desk-Live') !== '1') session.lastSeenAt = now;
+    // unattended session alive past the idle timeout. A person's activity is recorded in whole steps, so
+    // that a quick series of pages saves the session once, not on every request.
+    const now = deps.clock.now().getTime();
+    const stale = session.lastSeenAt === undefined || now - session.lastSeenAt >= SESSION_WRITE_STEP_MS;
+    if (stale && req.get('X-Desk-Live') !== '1') session.lastSeenAt = now;
     req.user = user;
     res.locals.user = user;
     // Staff pages show names and contact details; on a shared kiosk the next person must not get them

@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import type http from 'node:http';
 import session, { type SessionData, Store } from 'express-session';
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/open';
@@ -15,40 +17,75 @@ declare module 'express-session' {
   }
 }
 
+/** An id made here may wait this long for its first save: far longer than any request runs. */
+const FRESH_ID_MS = 10 * 60_000;
+/**
+ * The session row's deadline and lastSeenAt move in steps of this size. A finer change is not worth a disk
+ * write (an fsync under synchronous=FULL) on every page view; the idle timeout can end a session at most
+ * this much early, never late.
+ */
+export const SESSION_WRITE_STEP_MS = 60_000;
+
 /**
  * express-session store on the application's own SQLite database: sessions survive restarts and we can
  * end every session of a user (sign-out elsewhere, disabled account) with one statement.
+ *
+ * A session that ended stays ended whatever request finishes after it: only an id that this store just
+ * generated (and has not stored yet) is ever INSERTed; every later save is an UPDATE of a live row. So a
+ * slow request of a session that was signed out, revoked or expired while it ran cannot bring it back.
  */
 export class SqliteSessionStore extends Store {
   private readonly getStmt;
-  private readonly setStmt;
+  private readonly insertStmt;
+  private readonly updateStmt;
   private readonly destroyStmt;
   private readonly touchStmt;
   private readonly purgeStmt;
   private readonly byUserStmt;
   private readonly destroyByUserStmt;
   private readonly destroyOthersStmt;
+  /** Ids generated here and not stored yet, with when (monotonic ms; not the app clock, which tests move). */
+  private readonly fresh = new Map<string, number>();
 
   constructor(
     db: Db,
     private readonly nowMs: () => number,
   ) {
     super();
-    // A revoked session stays as a row with empty data (a tombstone) until it would have expired anyway, so
-    // that a request of that session still in flight cannot save it back when it ends (see revokeStmt).
-    this.getStmt = db.prepare(`SELECT data FROM sessions WHERE sid = ? AND expires_at > ? AND data <> ''`).pluck();
-    this.setStmt = db.prepare(
-      `INSERT INTO sessions (sid, data, expires_at, user_id) VALUES (@sid, @data, @expiresAt, @userId)
-       ON CONFLICT (sid) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, user_id = excluded.user_id
-       WHERE sessions.data <> ''`,
+    // A revoked session stays as a row with empty data (a tombstone) until it would have expired anyway.
+    const live = `data <> '' AND expires_at > @now`;
+    this.getStmt = db.prepare(`SELECT data FROM sessions WHERE sid = @sid AND ${live}`).pluck();
+    this.insertStmt = db.prepare(`INSERT INTO sessions (sid, data, expires_at, user_id) VALUES (@sid, @data, @expiresAt, @userId)`);
+    this.updateStmt = db.prepare(
+      `UPDATE sessions SET data = @data, expires_at = @expiresAt, user_id = @userId WHERE sid = @sid AND ${live}`,
     );
     this.destroyStmt = db.prepare('DELETE FROM sessions WHERE sid = ?');
-    this.touchStmt = db.prepare(`UPDATE sessions SET expires_at = ? WHERE sid = ? AND data <> ''`);
+    // Only when the deadline moved by a whole step: most requests change nothing and so write nothing.
+    this.touchStmt = db.prepare(
+      `UPDATE sessions SET expires_at = @expiresAt WHERE sid = @sid AND ${live} AND expires_at <= @expiresAt - ${SESSION_WRITE_STEP_MS}`,
+    );
     this.purgeStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
     this.byUserStmt = db.prepare('SELECT sid FROM sessions WHERE user_id = ?').pluck();
     const revoke = `UPDATE sessions SET data = '', user_id = NULL, expires_at = max(expires_at, @until) WHERE user_id = @userId`;
     this.destroyByUserStmt = db.prepare(revoke);
     this.destroyOthersStmt = db.prepare(`${revoke} AND sid <> @keepSid`);
+  }
+
+  /**
+   * A new session id (express-session's `genid`), remembered as fresh until its first save. The entry goes
+   * when the request ends (or after FRESH_ID_MS for requests without a response object, e.g. socket
+   * handshakes), so anonymous traffic that never saves a session cannot grow the map.
+   */
+  newSessionId(req?: http.IncomingMessage): string {
+    const id = crypto.randomBytes(24).toString('base64url');
+    const now = performance.now();
+    for (const [old, at] of this.fresh) {
+      if (now - at < FRESH_ID_MS) break;
+      this.fresh.delete(old);
+    }
+    this.fresh.set(id, now);
+    (req as { res?: http.ServerResponse } | undefined)?.res?.once('close', () => this.fresh.delete(id));
+    return id;
   }
 
   private expiry(sess: SessionData): number {
@@ -58,7 +95,7 @@ export class SqliteSessionStore extends Store {
 
   override get(sid: string, cb: (err: unknown, session?: SessionData | null) => void): void {
     try {
-      const data = this.getStmt.get(sid, this.nowMs()) as string | undefined;
+      const data = this.getStmt.get({ sid, now: this.nowMs() }) as string | undefined;
       cb(null, data ? (JSON.parse(data) as SessionData) : null);
     } catch (err) {
       cb(err);
@@ -67,7 +104,9 @@ export class SqliteSessionStore extends Store {
 
   override set(sid: string, sess: SessionData, cb?: (err?: unknown) => void): void {
     try {
-      this.setStmt.run({ sid, data: JSON.stringify(sess), expiresAt: this.expiry(sess), userId: sess.userId ?? null });
+      const row = { sid, data: JSON.stringify(sess), expiresAt: this.expiry(sess), userId: sess.userId ?? null };
+      if (this.fresh.delete(sid)) this.insertStmt.run(row);
+      else this.updateStmt.run({ ...row, now: this.nowMs() });
       cb?.();
     } catch (err) {
       cb?.(err);
@@ -76,6 +115,7 @@ export class SqliteSessionStore extends Store {
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
     try {
+      this.fresh.delete(sid);
       this.destroyStmt.run(sid);
       cb?.();
     } catch (err) {
@@ -85,7 +125,7 @@ export class SqliteSessionStore extends Store {
 
   override touch(sid: string, sess: SessionData, cb?: (err?: unknown) => void): void {
     try {
-      this.touchStmt.run(this.expiry(sess), sid);
+      this.touchStmt.run({ sid, expiresAt: this.expiry(sess), now: this.nowMs() });
       cb?.();
     } catch (err) {
       cb?.(err);
@@ -124,10 +164,12 @@ export function createSessionMiddleware(config: Config, store: SqliteSessionStor
     name: SESSION_COOKIE,
     secret: config.sessionSecret,
     store,
+    genid: (req) => store.newSessionId(req),
     resave: false,
     // No session (and no cookie) until something is stored: public pages stay cacheable and cheap.
     saveUninitialized: false,
-    // Every request moves the idle deadline; the absolute lifetime is checked in auth middleware.
+    // Every response moves the cookie's idle deadline; the row's deadline follows in SESSION_WRITE_STEP_MS
+    // steps (see touch), and the idle and absolute lifetimes are checked by sessionUser().
     rolling: true,
     proxy: config.trustProxy > 0,
     cookie: {

@@ -50,12 +50,43 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown, fields:
   return { ok: false, errors, values };
 }
 
+// Control characters: C0 (NUL, backspace, escape, ...), DEL and C1. Stored as-is they corrupt exports, logs
+// and e-mail headers and hide text on screen; nobody means to type them.
+const LINE_BREAKS = /[\r\n\t\v\f\u0085\u2028\u2029]+/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** Text for a one-line field: line breaks and tabs become one space, other control characters go. */
+export function toOneLine(text: string): string {
+  return text.replace(CONTROLS, '').replace(LINE_BREAKS, ' ');
+}
+
+/** Text for a field meant to hold several lines: line breaks become \n, tabs stay, other control characters go. */
+export function toMultiLine(text: string): string {
+  return text
+    .replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n')
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
+/**
+ * The one rule for text at the edge: every text field of every form starts from `oneLine()` (or, where the
+ * field really has several lines, `multiLine()`), so control characters never reach a service. They are
+ * removed rather than refused: a line break pasted into a name is not a mistake the person can see.
+ */
+export const text = {
+  oneLine: () => z.string().overwrite(toOneLine).trim(),
+  // Marked, so tests (and a reader) can tell which fields may hold line breaks.
+  multiLine: () => z.string().overwrite(toMultiLine).trim().meta({ multiLine: true }),
+};
+
 /** Common field rules, with messages as translation keys. */
 export const fields = {
-  requiredText: (max = 200) =>
-    z.string().trim().min(1, 'validation.required').max(max, 'validation.too_long'),
-  optionalText: (max = 200) => z.string().trim().max(max, 'validation.too_long'),
-  email: () => z.string().trim().toLowerCase().min(1, 'validation.required').max(254, 'validation.too_long').email('validation.email'),
+  oneLine: text.oneLine,
+  multiLine: text.multiLine,
+  requiredText: (max = 200) => text.oneLine().min(1, 'validation.required').max(max, 'validation.too_long'),
+  optionalText: (max = 200) => text.oneLine().max(max, 'validation.too_long'),
+  email: () => text.oneLine().toLowerCase().min(1, 'validation.required').max(254, 'validation.too_long').email('validation.email'),
   checkbox: () => z.string().optional().transform((v) => v === 'on' || v === '1' || v === 'true'),
   intInRange: (min: number, max: number) =>
     z

@@ -6,6 +6,7 @@ import type { Deps } from '../deps';
 import type { Actor } from '../lib/actor';
 import { AppError } from '../http/errors';
 import { may, type Capability, type CurrentUser } from '../policy/policy';
+import { sessionUser } from '../http/session-guard';
 import type { Channel, Notifier } from './notifier';
 
 export interface SocketData {
@@ -44,16 +45,9 @@ function readSession(deps: Deps, sid: string): Promise<SessionData | null> {
   return new Promise((resolve) => deps.sessionStore.get(sid, (err, sess) => resolve(err ? null : (sess ?? null))));
 }
 
-/**
- * The same rules as the HTTP session guard: a session counts only while it is neither idle too long nor
- * older than the absolute lifetime, and its account is still active. Returns the user or null.
- */
+/** The session's user under the one rule of the HTTP session guard (idle, absolute lifetime, active account). */
 function userOfSession(deps: Deps, session: Partial<SessionData> | null | undefined): CurrentUser | null {
-  if (!session?.userId) return null;
-  const now = deps.clock.now().getTime();
-  const idle = session.lastSeenAt !== undefined && now - session.lastSeenAt > deps.config.staffIdleMinutes * 60_000;
-  const tooOld = session.signedInAt !== undefined && now - session.signedInAt > deps.config.sessionAbsoluteHours * 3600_000;
-  return idle || tooOld ? null : deps.auth.currentUser(session.userId);
+  return sessionUser(deps, session);
 }
 
 function sameAccess(a: CurrentUser, b: CurrentUser): boolean {

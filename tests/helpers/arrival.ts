@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { Deps } from '../../server/deps';
 import { AppointmentsRepository, type AppointmentStatus } from '../../server/features/appointments/appointments.repository';
 import { zonedInstant } from '../../server/lib/time';
+import { cookiesOf, csrfFrom, sessionCookieOf } from './forms';
 
 export interface TestBooking {
   branchId: number;
@@ -44,16 +45,6 @@ export function addBooking(deps: Deps, b: TestBooking): number {
   return id;
 }
 
-function cookiesOf(res: request.Response): string[] {
-  const raw = res.headers['set-cookie'] as unknown as string[] | undefined;
-  return (raw ?? []).map((c) => c.split(';')[0]);
-}
-
-function csrfIn(html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!m) throw new Error('no CSRF token on page');
-  return m[1];
-}
 
 /**
  * Signs in against a live server over real HTTP and returns the session cookie ("dichterbij.sid=…") to pass
@@ -62,10 +53,10 @@ function csrfIn(html: string): string {
 export async function signInLive(baseUrl: string, email: string, password = 'demo-demo-demo'): Promise<{ cookie: string; csrf: string }> {
   const page = await request(baseUrl).get('/login');
   const first = cookiesOf(page).join('; ');
-  const res = await request(baseUrl).post('/login').set('Cookie', first).type('form').send({ _csrf: csrfIn(page.text), email, password });
+  const res = await request(baseUrl).post('/login').set('Cookie', first).type('form').send({ _csrf: csrfFrom(page.text), email, password });
   if (res.status !== 303) throw new Error(`sign-in failed for ${email}: ${res.status}`);
-  const cookie = cookiesOf(res).find((c) => c.startsWith('dichterbij.sid='));
+  const cookie = sessionCookieOf(res);
   if (!cookie) throw new Error('no session cookie after sign-in');
   const desk = await request(baseUrl).get('/account/password').set('Cookie', cookie);
-  return { cookie, csrf: csrfIn(desk.text) };
+  return { cookie, csrf: csrfFrom(desk.text) };
 }

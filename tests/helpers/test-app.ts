@@ -15,6 +15,7 @@ import { createLogger } from '../../server/lib/logger';
 import type { MailTransport } from '../../server/mail/transport';
 import type { Role } from '../../server/http/auth';
 import { SYSTEM_ACTOR } from '../../server/lib/actor';
+import { csrfFrom } from './forms';
 
 export interface TestApp {
   app: Express;
@@ -75,12 +76,8 @@ export function createTestApp(options: TestAppOptions = {}): TestApp {
   };
 }
 
-/** The hidden CSRF token in a page. */
-export function csrfFrom(html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!m) throw new Error('no CSRF token on page');
-  return m[1];
-}
+// Reading tokens, fields and cookies lives in ./forms; re-exported here because most tests import from this file.
+export { csrfFrom } from './forms';
 
 /** GETs a page and returns its CSRF token (creating the session if needed). */
 export async function csrfToken(agent: TestAgent, url: string): Promise<string> {

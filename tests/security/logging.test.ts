@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import type { Express } from 'express';
 import { tempDir, testConfig, csrfFrom, createBranch, createUser } from '../helpers/test-app';
+import { sessionCookieOf } from '../helpers/forms';
 import { openDatabase, type Db } from '../../server/db/open';
 import { migrate } from '../../server/db/migrate';
 import { MIGRATIONS_DIR } from '../../server/paths';
@@ -43,7 +44,7 @@ describe('security: request logs hold no personal data or secrets', () => {
     const agent = request.agent(ctx.app);
     const page = await agent.get('/login?next=%2Fintake%3Fbranch%3D1%26q%3Djan.jansen%40mail.nl');
     const token = csrfFrom(page.text);
-    const cookie = /dichterbij\.sid=([^;]+)/.exec(String(page.headers['set-cookie']))![1];
+    const cookie = sessionCookieOf(page)!.split('=')[1];
     await agent.post('/login').type('form').send({ _csrf: token, email: 'geheim.adres@bieb.nl', password: 'heel-geheim-wachtwoord' });
     const manageToken = 'A'.repeat(20) + 'b'.repeat(23);
     await agent.get(`/appointments/${manageToken}`).set('Referer', `http://127.0.0.1:3000/appointments/${manageToken}?x=jan@mail.nl`).set('X-CSRF-Token', token);

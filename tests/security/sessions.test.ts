@@ -1,5 +1,9 @@
+import request from 'supertest';
 import { createTestApp, csrfFrom, csrfToken, createBranch, createUser, signIn, type TestApp } from '../helpers/test-app';
+import { startLiveServer, type LiveServer } from '../helpers/live-server';
+import { signInLive } from '../helpers/arrival';
 import { SYSTEM_ACTOR } from '../../server/lib/actor';
+import { FakeClock } from '../../server/lib/clock';
 
 /** Session rules from the security review: temporary passwords, lifetimes, signing out elsewhere. */
 describe('security: sessions', () => {
@@ -128,6 +132,34 @@ describe('security: sessions', () => {
     expect((await fresh.get('/account/password')).status).toBe(200);
   });
 
+  test('quick page views write the session row at most once; a minute later the activity is recorded again', async () => {
+    const branch = createBranch(t.deps);
+    await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const agent = t.agent();
+    await signIn(agent, 'vol@bieb.nl');
+    // Count real row writes on this connection (temporary triggers see every INSERT and UPDATE the store makes).
+    t.db.exec(`
+      CREATE TEMP TABLE session_writes (at INTEGER);
+      CREATE TEMP TRIGGER session_updated AFTER UPDATE ON main.sessions BEGIN INSERT INTO session_writes VALUES (1); END;
+      CREATE TEMP TRIGGER session_inserted AFTER INSERT ON main.sessions BEGIN INSERT INTO session_writes VALUES (1); END;`);
+    const writes = (): number => t.db.prepare('SELECT count(*) FROM temp.session_writes').pluck().get() as number;
+    t.clock.advance(1_000);
+    expect((await agent.get('/desk')).status).toBe(200);
+    t.clock.advance(1_000);
+    expect((await agent.get('/desk')).status).toBe(200);
+    expect(writes()).toBeLessThanOrEqual(1);
+    const before = writes();
+    t.clock.advance(61_000);
+    expect((await agent.get('/desk')).status).toBe(200);
+    expect(writes()).toBe(before + 1);
+    // The idle timeout still counts from that last recorded step.
+    t.clock.advanceMinutes(t.config.staffIdleMinutes);
+    t.clock.advance(1_000);
+    const res = await agent.get('/desk');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/login/);
+  });
+
   test('an admin cannot reset their own password on the users page (they would never see the new one): 409, still signed in', async () => {
     const id = await createUser(t.deps, 'admin', [], 'boss@bieb.nl');
     await createUser(t.deps, 'admin', [], 'other-admin@bieb.nl');
@@ -140,5 +172,93 @@ describe('security: sessions', () => {
     expect(res.text).toContain('href="#account-actions"');
     expect(t.db.prepare('SELECT password_hash FROM users WHERE id = ?').pluck().get(id)).toBe(hashBefore);
     expect((await agent.get('/admin/users')).status).toBe(200);
+  });
+});
+
+describe('security: a signed-out session stays signed out (live server)', () => {
+  let server: LiveServer;
+  let clock: FakeClock;
+  beforeEach(async () => {
+    // On today's date: express-session dates the cookie (and so the row) by the real time.
+    clock = new FakeClock(new Date());
+    server = await startLiveServer({ clock });
+  });
+  afterEach(() => server.close());
+
+  /** Holds a service call until the test lets it go, so a request is provably in flight. */
+  function holdPasswordChange(): { entered: Promise<void>; release: () => void } {
+    const auth = server.deps.auth;
+    const original = auth.changeOwnPassword.bind(auth);
+    let markEntered!: () => void;
+    let release!: () => void;
+    const entered = new Promise<void>((resolve) => (markEntered = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    auth.changeOwnPassword = async (...args) => {
+      markEntered();
+      await gate;
+      return original(...args);
+    };
+    return { entered, release };
+  }
+
+  test('signing out while a slow request of the same session runs: when that request ends, the old cookie still works for nothing', async () => {
+    const branch = createBranch(server.deps);
+    await createUser(server.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const { cookie, csrf } = await signInLive(server.url, 'vol@bieb.nl');
+    const tile = server.deps.intake.tilesFor(branch)[0];
+    const questions = (): number => server.deps.db.prepare('SELECT count(*) FROM questions').pluck().get() as number;
+    const hold = holdPasswordChange();
+
+    // A password change (Argon2, ~100 ms in real life) is under way in this session...
+    const slow = request(server.url)
+      .post('/account/password')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, current_password: 'demo-demo-demo', password: 'een nieuw lang wachtwoord', password_confirm: 'een nieuw lang wachtwoord' })
+      .then((res) => res);
+    await hold.entered;
+    // ...when the person signs out in another tab.
+    const out = await request(server.url).post('/logout').set('Cookie', cookie).type('form').send({ _csrf: csrf });
+    expect(out.status).toBe(303);
+    expect((await request(server.url).get('/desk').set('Cookie', cookie)).headers.location).toMatch(/^\/login/);
+
+    // The slow request finishes and express-session saves the session it loaded at its start.
+    hold.release();
+    expect((await slow).status).toBe(303);
+
+    const desk = await request(server.url).get('/desk').set('Cookie', cookie);
+    expect(desk.status).toBe(303);
+    expect(desk.headers.location).toMatch(/^\/login/);
+    const before = questions();
+    const tally = await request(server.url).post('/intake/tally').set('Cookie', cookie).type('form').send({ _csrf: csrf, branch: String(branch), tile: String(tile.id) });
+    expect(tally.status).toBeGreaterThanOrEqual(400);
+    expect(questions()).toBe(before);
+    const sid = decodeURIComponent(cookie.split('=')[1]).replace(/^s:/, '').split('.')[0];
+    expect(server.deps.db.prepare(`SELECT count(*) FROM sessions WHERE sid = ? AND data <> ''`).pluck().get(sid)).toBe(0);
+  });
+
+  test('a session that expired is not brought back by a request that loaded it before', async () => {
+    const branch = createBranch(server.deps);
+    await createUser(server.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const { cookie, csrf } = await signInLive(server.url, 'vol@bieb.nl');
+    const hold = holdPasswordChange();
+    const slow = request(server.url)
+      .post('/account/password')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, current_password: 'demo-demo-demo', password: 'een nieuw lang wachtwoord', password_confirm: 'een nieuw lang wachtwoord' })
+      .then((res) => res);
+    await hold.entered;
+    // The row expires and the purge job removes it while the request is still running.
+    const idle = server.deps.config.staffIdleMinutes + 1;
+    clock.advanceMinutes(idle);
+    server.deps.sessionStore.purgeExpired();
+    hold.release();
+    await slow;
+    // Back to the time of the request, so only the row (not the idle check on lastSeenAt) decides.
+    clock.advanceMinutes(-idle);
+    const desk = await request(server.url).get('/desk').set('Cookie', cookie);
+    expect(desk.status).toBe(303);
+    expect(desk.headers.location).toMatch(/^\/login/);
   });
 });

@@ -36,6 +36,20 @@ describe('lint rules hold the one-way dependencies (STYLE.md)', () => {
     expect(await rulesFor(file, "import { DemoRepository } from './demo.repository';\nexport const x = DemoRepository;\n")).not.toContain(restricted);
   });
 
+  test('in a feature only the routes file uses express; its other files (schemas, panels, cookies) may not, not even its types', async () => {
+    const code = "import express from 'express';\nexport const x = express;\n";
+    const types = "import type { Request } from 'express';\nexport type X = Request;\n";
+    for (const file of ['server/features/demo/demo-cookie.ts', 'server/features/demo/demo.schema.ts', 'server/features/demo/demo.panel.ts']) {
+      expect(await rulesFor(file, code)).toContain(restricted);
+      expect(await rulesFor(file, types)).toContain(restricted);
+      expect(await rulesFor(file, "import { z } from 'zod';\nexport const x = z;\n")).not.toContain(restricted);
+    }
+    expect(await rulesFor('server/features/demo/demo.routes.ts', code)).not.toContain(restricted);
+    expect(await rulesFor('server/http/demo.ts', code)).not.toContain(restricted);
+    // The feature files keep the other rules of their group.
+    expect(await rulesFor('server/features/demo/demo.schema.ts', "import Database from 'better-sqlite3';\nexport const x = Database;\n")).toContain(restricted);
+  });
+
   test('routers do not import each other (types are fine)', async () => {
     const file = 'server/features/demo/demo.routes.ts';
     expect(await rulesFor(file, "import { helper } from '../other/other.routes';\nexport const x = helper;\n")).toContain(restricted);

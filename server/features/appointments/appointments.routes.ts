@@ -1,11 +1,11 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { Deps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
 import { branchScope } from '../../http/branch-scope';
 import { may } from '../../policy/policy';
 import { methodNotAllowed } from '../../http/routes';
-import { BadRequestError, ConflictError, NotFoundError, TooManyRequestsError } from '../../http/errors';
+import { BadRequestError, ConflictError, NotFoundError } from '../../http/errors';
+import { createRateLimiter } from '../../http/rate-limit';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
 import { addDays, isValidLocalDate, localDate } from '../../lib/time';
@@ -43,14 +43,7 @@ export function appointmentsRouter(deps: Deps): Router {
 
   // Wrong manage links count against the client; right ones do not. 30 wrong in 15 minutes → 429, so
   // guessing a 256-bit token (or a code, via the same limiter) is hopeless and noisy.
-  const wrongGuessLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: 30,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new TooManyRequestsError()),
-  });
+  const wrongGuessLimiter = createRateLimiter({ windowMs: 15 * 60_000, limit: 30, countFailuresOnly: true });
 
   // Every page here may show personal data: never keep it in a (shared kiosk's) browser or proxy cache.
   router.use('/appointments', (_req, res, next) => {

@@ -6,18 +6,16 @@ import type { Needs } from './appointments.model';
 /** Contact and needs, shared by the public details step and the staff "book for someone" form. */
 export const DETAIL_FIELDS = ['name', 'email', 'phone', 'need_interpreter', 'need_wheelchair', 'need_hearing_loop', 'need_other_language', 'other_language', 'language'] as const;
 
-const optionalEmail = z
-  .string()
-  .trim()
+const optionalEmail = fields
+  .oneLine()
   .toLowerCase()
   .max(254, 'validation.too_long')
   .refine((v) => v === '' || z.email().safeParse(v).success, 'validation.email')
   .transform((v) => (v === '' ? null : v));
 
 // Dutch and international numbers as people write them: digits with spaces, dashes, brackets, a leading +.
-const optionalPhone = z
-  .string()
-  .trim()
+const optionalPhone = fields
+  .oneLine()
   .max(30, 'validation.too_long')
   .refine((v) => v === '' || (/^\+?[\d\s\-().]+$/.test(v) && v.replace(/\D/g, '').length >= 8), 'booking.details.phone_invalid')
   .transform((v) => (v === '' ? null : v));

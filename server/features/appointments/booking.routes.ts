@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { Deps } from '../../deps';
 import { parseId } from '../../http/auth';
 import { methodNotAllowed } from '../../http/routes';
-import { BadRequestError, TooManyRequestsError } from '../../http/errors';
+import { BadRequestError } from '../../http/errors';
+import { createRateLimiter } from '../../http/rate-limit';
 import { actorOf, redirectAfterPost } from '../../http/locals';
 import { parseForm, type FieldError } from '../../http/validation';
 import { isValidLocalDate, localDate } from '../../lib/time';
@@ -65,13 +65,7 @@ export function bookingRouter(deps: Deps): Router {
   const today = (): string => localDate(deps.clock.now());
 
   // Generous enough for a library's shared IP, tight enough to stop a flood of fake bookings.
-  const confirmLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: 100,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new TooManyRequestsError()),
-  });
+  const confirmLimiter = createRateLimiter({ windowMs: 15 * 60_000, limit: 100 });
 
   const branchOr404 = (req: Request): ReturnType<typeof availability.branch> => {
     const id = parseId(q(req, 'branch'));

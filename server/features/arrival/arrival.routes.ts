@@ -1,10 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { Deps } from '../../deps';
 import { methodNotAllowed } from '../../http/routes';
 import { parseForm, type FieldError } from '../../http/validation';
 import { parseId } from '../../http/auth';
 import { redirectAfterPost } from '../../http/locals';
+import { readCookie } from '../../http/cookies';
+import { createRateLimiter } from '../../http/rate-limit';
 import { formatLocal, isoWeekday } from '../../lib/time';
 import type { Branch } from '../branches/branches.service';
 import type { CheckInResult } from './arrival.service';
@@ -31,7 +32,7 @@ interface ArrivalDraft {
 }
 
 function kioskBranchId(req: Request): number | null {
-  return parseId(new RegExp(`(?:^|;\\s*)${KIOSK_COOKIE}=(\\d+)`).exec(req.headers.cookie ?? '')?.[1]);
+  return parseId(readCookie(req.headers.cookie, KIOSK_COOKIE));
 }
 
 /** Kiosk pages: check in with a booking code, or take a walk-in number. Public, no account. */
@@ -45,21 +46,9 @@ export function arrivalRouter(deps: Deps): Router {
   });
 
   // Only failed codes count (status ≥ 400), so a busy kiosk is never blocked by people who check in fine.
-  const codeLimiter = rateLimit({
-    windowMs: LIMIT_WINDOW_MS,
-    limit: FAILED_CODES_LIMIT,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => renderMessage(res, 429, 'arrival.errors.too_many'),
-  });
-  const walkinLimiter = rateLimit({
-    windowMs: LIMIT_WINDOW_MS,
-    limit: WALKINS_LIMIT,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => renderMessage(res, 429, 'arrival.errors.too_many'),
-  });
+  const tooMany = (_req: Request, res: Response): void => renderMessage(res, 429, 'arrival.errors.too_many');
+  const codeLimiter = createRateLimiter({ windowMs: LIMIT_WINDOW_MS, limit: FAILED_CODES_LIMIT, countFailuresOnly: true, onLimited: tooMany });
+  const walkinLimiter = createRateLimiter({ windowMs: LIMIT_WINDOW_MS, limit: WALKINS_LIMIT, onLimited: tooMany });
 
   function renderMessage(res: Response, status: number, key: string): void {
     res.status(status).render('arrival/message', {

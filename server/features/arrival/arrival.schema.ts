@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { fields } from '../../http/validation';
 import { WALKIN_TOPICS } from './walkins.repository';
 
 export const CHECK_IN_FIELDS = ['code'] as const;
 export const checkInSchema = z.object({
-  code: z.string().trim().min(1, 'arrival.errors.code_required').max(40, 'arrival.errors.code_unknown'),
+  code: fields.oneLine().min(1, 'arrival.errors.code_required').max(40, 'arrival.errors.code_unknown'),
 });
 
 export const WALK_IN_FIELDS = ['topic'] as const;

@@ -1,4 +1,5 @@
 import { createTestApp, csrfFrom, createBranch, createUser, signIn, type TestApp } from '../../../tests/helpers/test-app';
+import { sessionCookieOf } from '../../../tests/helpers/forms';
 
 describe('sign-in, setup and sessions', () => {
   let t: TestApp;
@@ -61,14 +62,14 @@ describe('sign-in, setup and sessions', () => {
     await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
     const agent = t.agent();
     const page = await agent.get('/login');
-    const before = /dichterbij\.sid=([^;]+)/.exec(String(page.headers['set-cookie']))?.[1];
-    expect(before).toBeDefined();
+    const before = sessionCookieOf(page);
+    expect(before).not.toBeNull();
     expect(String(page.headers['set-cookie'])).toMatch(/HttpOnly/);
     expect(String(page.headers['set-cookie'])).toMatch(/SameSite=Lax/);
     const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: 'vol@bieb.nl', password: 'demo-demo-demo' });
     expect(res.status).toBe(303);
-    const after = /dichterbij\.sid=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1];
-    expect(after).toBeDefined();
+    const after = sessionCookieOf(res);
+    expect(after).not.toBeNull();
     expect(after).not.toBe(before);
   });
 

@@ -6,7 +6,7 @@ import { requireSignIn, type CurrentUser } from '../../http/auth';
 import { NotFoundError } from '../../http/errors';
 import { flash, redirectAfterPost } from '../../http/locals';
 import type { FieldError } from '../../http/validation';
-import { rememberDevice, trustedDevice } from './device-cookie';
+import { deviceCookieFor, trustedDevice } from './device-cookie';
 import { LOGIN_FIELDS, PASSWORD_FIELDS, SETUP_FIELDS, loginSchema, passwordSchema, safeNext, setupSchema } from './auth.schema';
 
 export function landingFor(user: CurrentUser): string {
@@ -46,7 +46,7 @@ export function authRouter(deps: Deps, csrf: { regenerate: (req: Request) => str
     .post(async (req, res) => {
       const form = parseForm(loginSchema, req.body, LOGIN_FIELDS);
       if (!form.ok) return renderLogin(res, 400, { ...form.values, password: '' }, form.errors);
-      const device = trustedDevice(req, deps.config, form.data.email);
+      const device = trustedDevice(req.headers.cookie, deps.config, form.data.email);
       const result = await deps.auth.signIn(form.data.email, form.data.password, req.ip ?? 'unknown', device);
       if (result.kind === 'throttled') {
         return renderLogin(res, 429, { email: form.data.email, next: form.data.next ?? '' }, [], req.t('auth.login.throttled', { count: result.retryAfterMinutes }));
@@ -55,7 +55,8 @@ export function authRouter(deps: Deps, csrf: { regenerate: (req: Request) => str
         return renderLogin(res, 400, { email: form.data.email, next: form.data.next ?? '' }, [{ field: 'email', key: 'auth.login.invalid' }]);
       }
       await startSession(req, result.user, deps.clock.now().getTime());
-      rememberDevice(req, res, deps.config, form.data.email);
+      const deviceCookie = deviceCookieFor(req.headers.cookie, deps.config, form.data.email);
+      res.cookie(deviceCookie.name, deviceCookie.value, deviceCookie.options);
       redirectAfterPost(res, result.user.mustChangePassword ? '/account/password' : (safeNext(form.data.next) ?? landingFor(result.user)));
     })
     .all(methodNotAllowed);

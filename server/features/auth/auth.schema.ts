@@ -4,9 +4,9 @@ import { PASSWORD_MIN_LENGTH } from '../../lib/password';
 
 export const LOGIN_FIELDS = ['email', 'password', 'next'] as const;
 export const loginSchema = z.object({
-  email: z.string().trim().min(1, 'validation.required').max(254, 'validation.too_long'),
+  email: fields.oneLine().min(1, 'validation.required').max(254, 'validation.too_long'),
   password: z.string().min(1, 'validation.required').max(1000, 'validation.too_long'),
-  next: z.string().optional(),
+  next: fields.oneLine().optional(),
 });
 
 const newPassword = z

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import type { Request, Response } from 'express';
 import type { Config } from '../../config';
+import { readCookie } from '../../http/cookies';
 
 /**
  * Device cookies (OWASP, "Slow Down Online Guessing Attacks with Device Cookies"). A browser in which an
@@ -20,14 +20,21 @@ function signature(secret: string, nonce: string, email: string): string {
   return crypto.createHmac('sha256', key).update(`${nonce}|${email.trim().toLowerCase()}`).digest('base64url');
 }
 
-function entriesOf(req: Request): string[] {
-  const raw = new RegExp(`(?:^|;\\s*)${DEVICE_COOKIE.replace('.', '\\.')}=([^;]*)`).exec(req.headers.cookie ?? '')?.[1] ?? '';
+/** A cookie for the route to set; this file stays free of Express (see eslint.config.js). */
+export interface CookieToSet {
+  name: string;
+  value: string;
+  options: { httpOnly: boolean; sameSite: 'lax'; secure: boolean; maxAge: number; path: string };
+}
+
+function entriesOf(cookieHeader: string | undefined): string[] {
+  const raw = readCookie(cookieHeader, DEVICE_COOKIE) ?? '';
   return raw.split('~').filter((e) => ENTRY.test(e)).slice(0, MAX_ENTRIES);
 }
 
 /** The device id (the token's nonce) when this browser holds a valid token for the account, else null. */
-export function trustedDevice(req: Request, config: Config, email: string): string | null {
-  for (const entry of entriesOf(req)) {
+export function trustedDevice(cookieHeader: string | undefined, config: Config, email: string): string | null {
+  for (const entry of entriesOf(cookieHeader)) {
     const [, nonce, sig] = ENTRY.exec(entry) as RegExpExecArray;
     const expected = signature(config.sessionSecret, nonce, email);
     if (crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) return nonce;
@@ -35,17 +42,15 @@ export function trustedDevice(req: Request, config: Config, email: string): stri
   return null;
 }
 
-/** After a successful sign-in: give (or keep) this browser a token for the account, newest first. */
-export function rememberDevice(req: Request, res: Response, config: Config, email: string): void {
-  const known = trustedDevice(req, config, email);
+/** After a successful sign-in: the cookie that gives (or keeps) this browser a token for the account, newest first. */
+export function deviceCookieFor(cookieHeader: string | undefined, config: Config, email: string): CookieToSet {
+  const known = trustedDevice(cookieHeader, config, email);
   const nonce = known ?? crypto.randomBytes(16).toString('base64url');
   const entry = `${nonce}.${signature(config.sessionSecret, nonce, email)}`;
-  const others = entriesOf(req).filter((e) => e !== entry);
-  res.cookie(DEVICE_COOKIE, [entry, ...others].slice(0, MAX_ENTRIES).join('~'), {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: config.secureCookies,
-    maxAge: MAX_AGE_MS,
-    path: '/login',
-  });
+  const others = entriesOf(cookieHeader).filter((e) => e !== entry);
+  return {
+    name: DEVICE_COOKIE,
+    value: [entry, ...others].slice(0, MAX_ENTRIES).join('~'),
+    options: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: MAX_AGE_MS, path: '/login' },
+  };
 }

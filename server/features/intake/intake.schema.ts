@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fields } from '../../http/validation';
 import type { QuestionFields } from './intake.repository';
 
 const id = () => z.string().trim().regex(/^[1-9]\d{0,15}$/, 'validation.choose').transform(Number);
@@ -21,7 +22,7 @@ export const questionSchema = z.object({
   duration: id(),
   outcome: id(),
   // The length is checked by the service too, with a message that names the limit.
-  note: z.string().trim().max(2000, 'intake.errors.note_too_long'),
+  note: fields.oneLine().max(2000, 'intake.errors.note_too_long'),
 });
 
 export function toQuestionFields(d: z.output<typeof questionSchema>): QuestionFields {
@@ -69,8 +70,8 @@ export const tallySchema = z.object({ branch: id(), tile: id() });
 
 export const TILE_FIELDS = ['label_nl', 'label_en', 'type', 'subject', 'help', 'duration', 'outcome'] as const;
 export const tileSchema = z.object({
-  label_nl: z.string().trim().min(1, 'validation.required').max(60, 'validation.too_long'),
-  label_en: z.string().trim().max(60, 'validation.too_long'),
+  label_nl: fields.requiredText(60),
+  label_en: fields.optionalText(60),
   type: id(),
   // "organisationId:topicId" or "organisationId:" — one select with a group per organisation, no extra step.
   subject: z

@@ -6,14 +6,12 @@ export const PARTNER_FIELDS = ['name', 'kind', 'phone', 'website', 'notes', 'sco
 export const partnerSchema = z.object({
   name: fields.requiredText(120),
   kind: z.enum(PARTNER_KINDS, 'validation.choose'),
-  phone: z
-    .string()
-    .trim()
+  phone: fields
+    .oneLine()
     .max(40, 'validation.too_long')
     .regex(/^[0-9+()\s\-/a-z.]*$/i, 'partners.errors.phone'),
-  website: z
-    .string()
-    .trim()
+  website: fields
+    .oneLine()
     .max(200, 'validation.too_long')
     .regex(/^(https?:\/\/[^\s<>"]+)?$/, 'partners.errors.website'),
   notes: fields.optionalText(300),

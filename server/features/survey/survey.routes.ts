@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { Deps } from '../../deps';
 import { parseId } from '../../http/auth';
-import { NotFoundError, TooManyRequestsError } from '../../http/errors';
+import { NotFoundError } from '../../http/errors';
+import { createRateLimiter } from '../../http/rate-limit';
 import { redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
 import { parseForm, type FieldError, type FormValues } from '../../http/validation';
@@ -16,13 +16,7 @@ const ANSWERS_PER_MINUTE = 12;
 /** /survey: the anonymous visitor survey on the kiosk (SPEC 4.8). Public; no account, no free text. */
 export function surveyRouter(deps: Deps): Router {
   const router = Router();
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: ANSWERS_PER_MINUTE,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new TooManyRequestsError()),
-  });
+  const limiter = createRateLimiter({ windowMs: 60_000, limit: ANSWERS_PER_MINUTE });
 
   /** An open branch from ?branch= or the form; unknown or closed branches are absent. */
   const branchFrom = (value: unknown): Branch => {
