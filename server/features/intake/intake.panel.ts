@@ -13,7 +13,7 @@ export function intakeDeskPanel(deps: Deps): DeskPanel {
     order: 10,
     load: (user, branch) => {
       const now = deps.clock.now();
-      const recent = deps.intake.list(branch.id, 'today', RECENT_LIMIT);
+      const recent = deps.intake.list(user, branch.id, 'today', RECENT_LIMIT);
       return {
         tiles: deps.intake.tilesFor(branch.id),
         recent,

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import { canAccessBranch, type CurrentUser } from '../../http/auth';
+import { may, type CurrentUser } from '../../policy/policy';
 import type { Clock } from '../../lib/clock';
 import { addDays, isoWeekday, localDate, minutesOfDay, zonedInstant, timeFromMinutes } from '../../lib/time';
 import { NullNotifier } from '../../realtime/notifier';
@@ -92,7 +92,7 @@ export function seedIntakeDemo(deps: Deps, ctx: IntakeSeedContext, log: (msg: st
   const partnerId = (key: string): number | null => deps.partners.choosableAt(ctx.branchIds.central).find((p) => p.key === key)?.id ?? null;
 
   for (const [name, branchId] of Object.entries(ctx.branchIds) as [keyof typeof PER_HOUR, number][]) {
-    const user = users.find((u) => canAccessBranch(u, branchId));
+    const user = users.find((u) => may(u, 'intake.register', branchId));
     if (!user) {
       log(`intake: no demo user may register at branch ${branchId}; skipped`);
       continue;
