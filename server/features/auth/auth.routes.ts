@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
 import { methodNotAllowed } from '../../http/routes';
 import { parseForm } from '../../http/validation';
-import { requireSignIn, type CurrentUser } from '../../http/auth';
+import { requireSignIn } from '../../http/auth';
+import { may, type CurrentUser } from '../../policy/policy';
 import { NotFoundError } from '../../http/errors';
 import { flash, redirectAfterPost } from '../../http/locals';
 import type { FieldError } from '../../http/validation';
@@ -11,8 +12,9 @@ import { LOGIN_FIELDS, PASSWORD_FIELDS, SETUP_FIELDS, loginSchema, passwordSchem
 
 export function landingFor(user: CurrentUser): string {
   if (user.mustChangePassword) return '/account/password';
-  if (user.role === 'admin') return '/admin';
-  if (user.role === 'expert') return '/escalations';
+  if (may(user, 'desk.use')) return '/desk';
+  if (may(user, 'escalations.answer')) return '/escalations';
+  if (may(user, 'admin.open')) return '/admin';
   return '/desk';
 }
 

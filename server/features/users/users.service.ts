@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
-import type { Role } from '../../http/auth';
+import { assertActorMay, type Role } from '../../policy/policy';
 import { ConflictError, NotFoundError } from '../../http/errors';
 import { hashPassword } from '../../lib/password';
 import type { SqliteSessionStore } from '../../http/session';
@@ -41,7 +41,9 @@ export class UsersService {
     private readonly clock: Clock,
   ) {}
 
-  list(): UserWithBranches[] {
+  /** Every account, for the admin pages. */
+  list(actor: Actor): UserWithBranches[] {
+    assertActorMay(actor, 'users.manage');
     return this.repo.listAll().map((u) => ({ ...u, branchIds: this.repo.branchIdsOf(u.id) }));
   }
 
@@ -51,12 +53,19 @@ export class UsersService {
     return { ...u, branchIds: this.repo.branchIdsOf(id) };
   }
 
+  /** One account, for the admin pages. */
+  account(actor: Actor, id: number): UserWithBranches {
+    assertActorMay(actor, 'users.manage');
+    return this.get(id);
+  }
+
   private checkBranches(branchIds: number[]): void {
     for (const b of branchIds) if (!this.branches.findById(b)) throw new NotFoundError();
   }
 
   /** Creates an account with a temporary password that the person must change at first sign-in. */
   async create(actor: Actor, input: UserInput): Promise<{ id: number; temporaryPassword: string }> {
+    assertActorMay(actor, 'users.manage');
     const temporaryPassword = generateTemporaryPassword();
     const hash = await hashPassword(temporaryPassword);
     const now = this.clock.now().toISOString();
@@ -78,6 +87,7 @@ export class UsersService {
 
   /** Creates or updates an account with a known password; used by seeding, not by the admin pages. */
   async ensure(actor: Actor, input: UserInput, password: string): Promise<number> {
+    assertActorMay(actor, 'users.manage');
     const hash = await hashPassword(password);
     const now = this.clock.now().toISOString();
     return this.repo.transaction(() => {
@@ -97,6 +107,7 @@ export class UsersService {
   }
 
   update(actor: Actor, id: number, input: Omit<UserInput, 'email'>): void {
+    assertActorMay(actor, 'users.manage');
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {
       const before = this.get(id);
@@ -117,6 +128,7 @@ export class UsersService {
   }
 
   setDisabled(actor: Actor, id: number, disabled: boolean): void {
+    assertActorMay(actor, 'users.manage');
     const now = this.clock.now().toISOString();
     let sessionIds: string[] = [];
     this.repo.transaction(() => {
@@ -150,6 +162,7 @@ export class UsersService {
 
   /** Sets a new temporary password and signs the person out everywhere. */
   async resetPassword(actor: Actor, id: number): Promise<string> {
+    assertActorMay(actor, 'users.manage');
     this.get(id);
     // Your own reset would sign you out before you saw the new password: change it on /account/password.
     if (actor.userId === id) throw new ConflictError('users.errors.reset_yourself');
