@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { requireCapability } from '../../http/auth';
 import { methodNotAllowed } from '../../http/routes';
 import { may, type Capability, type CurrentUser } from '../../policy/policy';
@@ -29,7 +29,7 @@ export function sectionsFor(user: CurrentUser, sections: readonly AdminSection[]
 }
 
 /** GET /admin: the index of the management pages this person may open. */
-export function adminRouter(_deps: Deps, extraSections: readonly AdminSection[] = []): Router {
+export function adminRouter(_deps: RouteDeps, extraSections: readonly AdminSection[] = []): Router {
   const router = Router();
   const all = [...CORE_ADMIN_SECTIONS, ...extraSections];
   router

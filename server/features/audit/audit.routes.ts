@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { requireCapability } from '../../http/auth';
 import { actorOf } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
@@ -9,7 +9,7 @@ import { AUDIT_FILTER_FIELDS, auditFilterSchema } from './audit.schema';
 const PAGE_SIZE = 50;
 
 /** /admin/audit: who did what, newest first, for admins only. */
-export function auditRouter(deps: Deps): Router {
+export function auditRouter(deps: RouteDeps): Router {
   const router = Router();
   router.use(requireCapability('audit.read'));
 

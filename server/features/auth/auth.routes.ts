@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { methodNotAllowed } from '../../http/routes';
 import { parseForm } from '../../http/validation';
 import { requireSignIn } from '../../http/auth';
@@ -31,7 +31,7 @@ function startSession(req: Request, user: CurrentUser, now: number): Promise<voi
   });
 }
 
-export function authRouter(deps: Deps, csrf: { regenerate: (req: Request) => string }): Router {
+export function authRouter(deps: RouteDeps, csrf: { regenerate: (req: Request) => string }): Router {
   const router = Router();
 
   const renderLogin = (res: Response, status: number, values: Record<string, unknown>, errors: FieldError[], notice?: string): void => {

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
 import { BadRequestError, ConflictError, NotFoundError } from '../../http/errors';
 import { assertMay, branchIdsFor, may } from '../../policy/policy';
@@ -31,7 +31,7 @@ const creates = requireCapability('branch.create');
  * The branch of a route, after the permission check: a malformed id is 400, a branch the person may not
  * configure is 404 whether or not it exists (the same answers as branchScope gives for ?branch=).
  */
-function branchOf(deps: Deps, req: Request): Branch {
+function branchOf(deps: RouteDeps, req: Request): Branch {
   const id = parseId(req.params.id);
   if (id === null) throw new BadRequestError();
   assertMay(req.user, 'branch.configure', id);
@@ -54,7 +54,7 @@ const NEW_BRANCH_VALUES: FormValues = {
 };
 
 /** /admin/branches: admins manage every branch; coordinators the hours, closures and booking settings of their own. */
-export function branchesRouter(deps: Deps): Router {
+export function branchesRouter(deps: RouteDeps): Router {
   const router = Router();
   router.use(requireCapability('branch.configure'));
 

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
 import { BadRequestError, NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
@@ -24,7 +24,7 @@ function listUrl(e: Pick<TaxonomyEntry, 'kind' | 'parentId'>): string {
 }
 
 /** /admin/categories: coordinators keep the categories questions are counted by. */
-export function categoriesRouter(deps: Deps): Router {
+export function categoriesRouter(deps: RouteDeps): Router {
   const router = Router();
   router.use(requireCapability('categories.manage'));
 

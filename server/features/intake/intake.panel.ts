@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import type { DeskPanel } from '../desk/desk.panels';
 import { labelOf } from '../categories/taxonomy';
 
@@ -6,7 +6,7 @@ import { labelOf } from '../categories/taxonomy';
 const RECENT_LIMIT = 8;
 
 /** The tally grid and today's last registrations at the branch, on /desk. */
-export function intakeDeskPanel(deps: Deps): DeskPanel {
+export function intakeDeskPanel(deps: RouteDeps): DeskPanel {
   return {
     id: 'intake',
     view: 'intake/_desk-panel',

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
 import { branchScope, choosableBranches } from '../../http/branch-scope';
 import { may } from '../../policy/policy';
@@ -27,7 +27,7 @@ import {
 } from './intake.form';
 import { QUESTION_FIELDS, TALLY_FIELDS, TILE_FIELDS, VISIT_FIELDS, questionSchema, tallySchema, tileSchema, toQuestionFields, valuesOf, visitSchema } from './intake.schema';
 
-export function intakeRouter(deps: Deps): Router {
+export function intakeRouter(deps: RouteDeps): Router {
   const router = Router();
   // Reading the list is the widest right here (admins read, they do not register); each route narrows it.
   router.use(requireCapability('intake.read'));

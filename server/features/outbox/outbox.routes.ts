@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
 import { NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
@@ -21,7 +21,7 @@ const filterSchema = z.object({
 });
 
 /** /admin/outbox: the mail outbox, for admins. */
-export function outboxRouter(deps: Deps): Router {
+export function outboxRouter(deps: RouteDeps): Router {
   const router = Router();
   const outbox = new OutboxService(deps.outbox, deps.audit, deps.clock, deps.outboxSender.kick);
   router.use(requireCapability('outbox.manage'));

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
 import { choosableBranches } from '../../http/branch-scope';
 import { BadRequestError, NotFoundError } from '../../http/errors';
@@ -24,7 +24,7 @@ function scopeOf(p: Pick<Partner, 'branchId'>): string {
 }
 
 /** /admin/partners: the referral list, national and per branch. */
-export function partnersRouter(deps: Deps): Router {
+export function partnersRouter(deps: RouteDeps): Router {
   const router = Router();
   router.use(requireCapability('partners.manage'));
 

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
 import { ROLES } from '../../policy/policy';
 import { ConflictError, NotFoundError } from '../../http/errors';
@@ -40,7 +40,7 @@ function valuesOf(user: UserWithBranches): FormValues {
 }
 
 /** /admin/users: accounts, roles and branches. Admins only. */
-export function usersRouter(deps: Deps): Router {
+export function usersRouter(deps: RouteDeps): Router {
   const router = Router();
   router.use(requireCapability('users.manage'));
 
