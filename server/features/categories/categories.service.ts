@@ -3,7 +3,8 @@ import type { Actor } from '../../lib/actor';
 import { BadRequestError, NotFoundError } from '../../http/errors';
 import { assertActorMay, assertMay, type CurrentUser } from '../../policy/policy';
 import type { AuditService } from '../audit/audit.service';
-import { TAXONOMY_KINDS, type CategoriesRepository, type TaxonomyEntry, type TaxonomyKind } from './categories.repository';
+import type { CategoriesRepository } from './categories.repository';
+import { TAXONOMY_KINDS, type TaxonomyEntry, type TaxonomyKind } from './categories.model';
 import { Taxonomy } from './taxonomy';
 
 export { TAXONOMY_KINDS, Taxonomy };

@@ -3,7 +3,8 @@ import { may, type CurrentUser } from '../../policy/policy';
 import type { Clock } from '../../lib/clock';
 import { addDays, isoWeekday, localDate, minutesOfDay, zonedInstant, timeFromMinutes } from '../../lib/time';
 import { NullNotifier } from '../../realtime/notifier';
-import { IntakeRepository, type QuestionFields } from './intake.repository';
+import { IntakeRepository } from './intake.repository';
+import type { QuestionFields } from './intake.model';
 import { IntakeService, type VisitStart } from './intake.service';
 
 /** What this seeder needs from the foundation's demo seed (server/features/demo/demo.seed.ts SeedContext). */

@@ -10,17 +10,8 @@ import type { CategoriesService } from '../categories/categories.service';
 import type { Taxonomy } from '../categories/taxonomy';
 import type { PartnersService } from '../partners/partners.service';
 import { detectPersonalData } from './personal-data';
-import {
-  STAT_DIMENSIONS,
-  type DimensionCount,
-  type IntakeRepository,
-  type Question,
-  type QuestionFields,
-  type StatDimension,
-  type TallyTile,
-  type TileInput,
-  type Visit,
-} from './intake.repository';
+import { STAT_DIMENSIONS, type IntakeRepository, type StatDimension } from './intake.repository';
+import type { DimensionCount, Question, QuestionFields, TallyTile, TileInput, Visit } from './intake.model';
 
 export { STAT_DIMENSIONS };
 export type { DimensionCount, Question, QuestionFields, StatDimension, TallyTile, TileInput, Visit };

@@ -4,7 +4,8 @@ import { assertMay, branchIdsFor, may, type Capability, type CurrentUser } from 
 import { NotFoundError } from '../../http/errors';
 import type { AuditService } from '../audit/audit.service';
 import { keyFromLabel } from '../categories/categories.service';
-import { PARTNER_KINDS, type Partner, type PartnerInput, type PartnerKind, type PartnersRepository } from './partners.repository';
+import type { PartnersRepository } from './partners.repository';
+import { PARTNER_KINDS, type Partner, type PartnerInput, type PartnerKind } from './partners.model';
 
 export { PARTNER_KINDS };
 export type { Partner, PartnerInput, PartnerKind };
