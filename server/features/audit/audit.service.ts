@@ -1,5 +1,8 @@
 import type { Clock } from '../../lib/clock';
-import type { AuditFilter, AuditEntry, AuditRepository } from './audit.repository';
+import type { AuditFilter, AuditRepository } from './audit.repository';
+import type { AuditEntry } from './audit.model';
+
+export type { AuditEntry };
 import { addDays, zonedInstant, type LocalDate } from '../../lib/time';
 import type { Actor } from '../../lib/actor';
 import { assertActorMay } from '../../policy/policy';

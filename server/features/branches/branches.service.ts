@@ -4,7 +4,8 @@ import { addDays, isoWeekday, localDate } from '../../lib/time';
 import { ConflictError, NotFoundError } from '../../http/errors';
 import { assertActorMay } from '../../policy/policy';
 import type { AuditService } from '../audit/audit.service';
-import type { Branch, BranchInput, BranchesRepository, Closure, OpeningPeriod } from './branches.repository';
+import type { BranchesRepository } from './branches.repository';
+import type { Branch, BranchInput, Closure, OpeningPeriod } from './branches.model';
 
 export type { Branch, BranchInput, Closure, OpeningPeriod };
 

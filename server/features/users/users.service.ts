@@ -1,27 +1,17 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
-import { assertActorMay, type Role } from '../../policy/policy';
+import { assertActorMay } from '../../policy/policy';
 import { ConflictError, NotFoundError } from '../../http/errors';
 import { hashPassword } from '../../lib/password';
 import type { SqliteSessionStore } from '../../http/session';
 import type { Notifier } from '../../realtime/notifier';
 import type { AuditService } from '../audit/audit.service';
 import type { BranchesRepository } from '../branches/branches.repository';
-import type { UserRow, UsersRepository } from './users.repository';
+import type { UsersRepository } from './users.repository';
+import type { UserInput, UserRow, UserWithBranches } from './users.model';
 
-export type { UserRow };
-
-export interface UserWithBranches extends UserRow {
-  branchIds: number[];
-}
-
-export interface UserInput {
-  email: string;
-  name: string;
-  role: Role;
-  branchIds: number[];
-}
+export type { UserInput, UserRow, UserWithBranches };
 
 /** A readable one-time password: four groups without look-alike characters. */
 export function generateTemporaryPassword(): string {
