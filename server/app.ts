@@ -51,7 +51,7 @@ export function createApp(deps: Deps): Express {
 
   // No session, no body parsing for these: fast and cacheable.
   app.use('/static', deps.assets.middleware());
-  app.use(healthRouter(deps));
+  app.use(healthRouter(deps.health));
   // Remembers anonymous renders of the start page and first booking steps; main.ts serves them before Express.
   app.use(deps.pageCache.capture());
 

@@ -34,12 +34,15 @@ import { IntakeRepository } from './features/intake/intake.repository';
 import { IntakeService } from './features/intake/intake.service';
 import { SurveyRepository } from './features/survey/survey.repository';
 import { SurveyService } from './features/survey/survey.service';
+import { HealthRepository } from './features/health/health.repository';
+import { HealthService } from './features/health/health.service';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
   db: Db;
   clock: Clock;
   logger: Logger;
+  health: HealthService;
   translations: Translations;
   assets: AssetCatalog;
   sessionStore: SqliteSessionStore;
@@ -60,6 +63,12 @@ export interface Deps extends AppointmentsFeature {
   arrival: ArrivalService;
   queue: QueueService;
 }
+
+/**
+ * What a router or desk panel receives: everything but the database. Routes reach data through services
+ * (routes → service → repository → database), so the compiler refuses `deps.db` in a route.
+ */
+export type RouteDeps = Omit<Deps, 'db'>;
 
 export interface DepsOptions {
   clock: Clock;
@@ -139,6 +148,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     db,
     clock,
     logger,
+    health: new HealthService(new HealthRepository(db), outbox),
     translations,
     assets: new AssetCatalog(STATIC_DIR),
     sessionStore,

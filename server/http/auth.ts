@@ -40,30 +40,3 @@ export function parseId(value: unknown): number | null {
   return Number(value);
 }
 
-// ---- Transitional: the old per-router helpers, kept only until every feature asks the policy. --------------
-// TODO(house-in-order): remove once no file imports them (features migrate to may/assertMay/branchScope).
-/** @deprecated use may(user, capability, branchId) from server/policy/policy.ts */
-export function canAccessBranch(user: CurrentUser | undefined, branchId: number): boolean {
-  if (!user) return false;
-  if (user.role === 'admin') return true;
-  if (user.role === 'expert') return false;
-  return user.branchIds.includes(branchId);
-}
-/** @deprecated use assertMay */
-export function assertBranchAccess(user: CurrentUser | undefined, branchId: number): void {
-  if (!canAccessBranch(user, branchId)) throw new ForbiddenError();
-}
-/** @deprecated use branchIdsFor */
-export function visibleBranchIds(user: CurrentUser): number[] | null {
-  if (user.role === 'admin') return null;
-  if (user.role === 'expert') return [];
-  return user.branchIds;
-}
-/** @deprecated use requireCapability */
-export function requireRole(...roles: import('../policy/policy').Role[]): RequestHandler[] {
-  const check: RequestHandler = (req, _res, next) => {
-    if (req.user && roles.includes(req.user.role)) return next();
-    next(new ForbiddenError());
-  };
-  return [requireSignIn, check];
-}

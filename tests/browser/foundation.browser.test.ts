@@ -3,6 +3,7 @@ import path from 'node:path';
 import { launchBrowser, newContext, axeViolations, screenshot, signInWithBrowser, SCREENSHOT_DIR } from '../helpers/browser';
 import { startLiveServer, type LiveServer } from '../helpers/live-server';
 import { createBranch, createUser } from '../helpers/test-app';
+import { SYSTEM_ACTOR } from '../../server/lib/actor';
 
 jest.setTimeout(90_000);
 
@@ -63,7 +64,7 @@ describe('foundation pages in Chromium', () => {
 
   test('start page, sign-in page and error page: no axe violations, phone and desktop, Dutch and English', async () => {
     const central = createBranch(live.deps, { name: 'Centrale Bibliotheek', address: 'Oosterdokskade 143', postcode: '1011 DL', city: 'Amsterdam' });
-    live.deps.branches.replaceOpeningHours({ userId: null, label: 'test', ip: null }, central, [
+    live.deps.branches.replaceOpeningHours(SYSTEM_ACTOR, central, [
       { weekday: 1, opens: '13:00', closes: '17:00' },
       { weekday: 2, opens: '10:00', closes: '12:30' },
       { weekday: 2, opens: '13:30', closes: '17:00' },

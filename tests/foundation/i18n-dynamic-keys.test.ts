@@ -2,13 +2,13 @@ import { LANGUAGES, Translations } from '../../server/lib/i18n';
 import { LOCALES_DIR } from '../../server/paths';
 import { ROLES } from '../../server/policy/capabilities';
 import { HELP_TOPICS } from '../../server/lib/topics';
-import type { AppointmentStatus } from '../../server/features/appointments/appointments.repository';
+import type { AppointmentStatus } from '../../server/features/appointments/appointments.model';
 import { WALKIN_TOPICS, type WalkinStatus } from '../../server/features/arrival/walkins.repository';
-import { TAXONOMY_KINDS } from '../../server/features/categories/categories.repository';
-import { PARTNER_KINDS } from '../../server/features/partners/partners.repository';
+import { TAXONOMY_KINDS } from '../../server/features/categories/categories.model';
+import { PARTNER_KINDS } from '../../server/features/partners/partners.model';
 import { OUTBOX_STATUSES } from '../../server/features/outbox/outbox.service';
 import { STAFFING_MODELS, WEEKDAYS } from '../../server/features/branches/branches.schema';
-import { SURVEY_QUESTIONS } from '../../server/features/survey/survey.repository';
+import { SURVEY_QUESTIONS } from '../../server/features/survey/survey.model';
 import type { PersonalDataKind } from '../../server/features/intake/personal-data';
 import { classify, titleStatus } from '../../server/http/error-handler';
 

@@ -16,13 +16,13 @@ describe('security: every route in scope at the edges', () => {
   beforeEach(async () => {
     t = createTestApp();
     const branch = createBranch(t.deps);
-    const adminId = await createUser(t.deps, 'admin', [], 'admin@bieb.nl');
+    await createUser(t.deps, 'admin', [], 'admin@bieb.nl');
     const volunteer = await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
     t.deps.branches.addClosure(SYSTEM_ACTOR, branch, { startDate: '2026-04-01', endDate: '2026-04-01', reason: 'x' });
     const closure = t.db.prepare('SELECT id FROM closures').pluck().get() as number;
-    const user = t.deps.users.get(adminId);
     const tile = t.deps.intake.tilesFor(branch)[0];
-    const { questionId } = t.deps.intake.registerFromTile({ ...user, branchIds: [], mustChangePassword: false }, branch, tile.id);
+    // Registering is desk work (intake.register): admins do not register, the volunteer does.
+    const { questionId } = t.deps.intake.registerFromTile(t.deps.auth.currentUser(volunteer)!, branch, tile.id);
     const category = t.db.prepare("SELECT id FROM taxonomy WHERE kind = 'organisation' LIMIT 1").pluck().get() as number;
     const partner = t.db.prepare('SELECT id FROM partners LIMIT 1').pluck().get() as number;
     const outbox = t.deps.outbox.insert({
@@ -113,6 +113,9 @@ describe('security: every route in scope at the edges', () => {
   });
 
   test('GET pages never change data', async () => {
+    // Registering questions is desk work (admins do not register): those pages are seen as the volunteer.
+    const volunteer = t.agent();
+    await signIn(volunteer, 'vol@bieb.nl');
     const before = snapshot();
     const pages = [
       '/',
@@ -129,9 +132,7 @@ describe('security: every route in scope at the edges', () => {
       '/admin/outbox',
       `/admin/outbox/${ids.outbox}`,
       `/intake?branch=${ids.branch}`,
-      `/intake/new?branch=${ids.branch}`,
       `/intake/tiles?branch=${ids.branch}`,
-      `/intake/${ids.question}/edit`,
       '/admin/categories',
       `/admin/categories/${ids.category}/edit`,
       '/admin/partners',
@@ -141,11 +142,12 @@ describe('security: every route in scope at the edges', () => {
       `/survey/thanks?branch=${ids.branch}`,
       '/account/password',
     ];
-    for (const url of pages) {
-      const res = await admin.get(url);
+    const deskPages = [`/intake/new?branch=${ids.branch}`, `/intake/${ids.question}/edit`];
+    for (const [agent, url] of [...pages.map((u) => [admin, u] as const), ...deskPages.map((u) => [volunteer, u] as const)]) {
+      const res = await agent.get(url);
       expect([url, res.status < 400]).toEqual([url, true]);
       // The same page as HEAD must not fail or change anything either.
-      expect([url, (await admin.head(url)).status < 400]).toEqual([url, true]);
+      expect([url, (await agent.head(url)).status < 400]).toEqual([url, true]);
     }
     expect(snapshot()).toBe(before);
   });

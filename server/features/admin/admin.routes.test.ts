@@ -1,4 +1,5 @@
 import { createTestApp, csrfToken, createBranch, createUser, signIn, type TestApp } from '../../../tests/helpers/test-app';
+import { SYSTEM_ACTOR } from '../../lib/actor';
 
 describe('/admin and who may use the admin pages', () => {
   let t: TestApp;
@@ -76,7 +77,7 @@ describe('/admin and who may use the admin pages', () => {
       expect([url, res.status]).toEqual([url, 403]);
     }
     expect(t.deps.users.get(volunteerId).role).toBe('volunteer');
-    expect(t.deps.users.list()).toHaveLength(4);
+    expect(t.deps.users.list(SYSTEM_ACTOR)).toHaveLength(4);
   });
 
   test('a coordinator gets 403 on users, audit and outbox', async () => {

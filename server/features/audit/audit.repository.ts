@@ -1,18 +1,7 @@
 import type { Db } from '../../db/open';
+import type { AuditEntry } from './audit.model';
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actorUserId: number | null;
-  actorLabel: string;
-  action: string;
-  subjectType: string | null;
-  subjectId: string | null;
-  branchId: number | null;
-  ip: string | null;
-  details: Record<string, unknown>;
-}
-
+/** An audit row as stored: details are JSON text, so this row keeps a mapper. */
 interface RawAudit {
   id: number;
   at: string;

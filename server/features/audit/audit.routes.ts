@@ -1,6 +1,7 @@
 import { Router } from 'express';
-import type { Deps } from '../../deps';
-import { requireRole } from '../../http/auth';
+import type { RouteDeps } from '../../deps';
+import { requireCapability } from '../../http/auth';
+import { actorOf } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
 import { keepValues, parseForm } from '../../http/validation';
 import { AUDIT_FILTER_FIELDS, auditFilterSchema } from './audit.schema';
@@ -8,21 +9,21 @@ import { AUDIT_FILTER_FIELDS, auditFilterSchema } from './audit.schema';
 const PAGE_SIZE = 50;
 
 /** /admin/audit: who did what, newest first, for admins only. */
-export function auditRouter(deps: Deps): Router {
+export function auditRouter(deps: RouteDeps): Router {
   const router = Router();
-  router.use(requireRole('admin'));
+  router.use(requireCapability('audit.read'));
 
   router
     .route('/')
     .get((req, res) => {
       const form = parseForm(auditFilterSchema, req.query, AUDIT_FILTER_FIELDS);
-      const actions = deps.audit.actions();
+      const actions = deps.audit.actions(actorOf(req));
       const title = res.locals.t('audit.index.title');
       if (!form.ok) {
         return res.status(400).render('audit/index', { title, actions, values: form.values, errors: form.errors, result: null, query: '' });
       }
       const { action, from, to, page } = form.data;
-      const result = deps.audit.search({ action, fromDate: from || undefined, toDate: to || undefined, page, pageSize: PAGE_SIZE });
+      const result = deps.audit.search(actorOf(req), { action, fromDate: from || undefined, toDate: to || undefined, page, pageSize: PAGE_SIZE });
       // The filter again, for the previous/next links.
       const query = new URLSearchParams(Object.entries({ action, from, to }).filter(([, v]) => v !== '')).toString();
       res.render('audit/index', { title, actions, values: keepValues(req.query, AUDIT_FILTER_FIELDS), errors: [], result, query });

@@ -1,7 +1,11 @@
 import type { Clock } from '../../lib/clock';
-import type { AuditFilter, AuditEntry, AuditRepository } from './audit.repository';
+import type { AuditFilter, AuditRepository } from './audit.repository';
+import type { AuditEntry } from './audit.model';
+
+export type { AuditEntry };
 import { addDays, zonedInstant, type LocalDate } from '../../lib/time';
 import type { Actor } from '../../lib/actor';
+import { assertActorMay } from '../../policy/policy';
 
 export type { Actor };
 
@@ -54,12 +58,14 @@ export class AuditService {
     });
   }
 
+  /** Raw rows for the server's own checks and tests; people read the log through search(). */
   find(filter: AuditFilter): AuditEntry[] {
     return this.repo.find(filter);
   }
 
   /** Newest first; one extra row is read to know whether a next page exists, so no count query is needed. */
-  search(query: AuditQuery): AuditPage {
+  search(actor: Actor, query: AuditQuery): AuditPage {
+    assertActorMay(actor, 'audit.read');
     const rows = this.repo.find({
       action: query.action || undefined,
       from: query.fromDate ? startOfLocalDay(query.fromDate) : undefined,
@@ -70,7 +76,8 @@ export class AuditService {
     return { entries: rows.slice(0, query.pageSize), page: query.page, hasNext: rows.length > query.pageSize };
   }
 
-  actions(): string[] {
+  actions(actor: Actor): string[] {
+    assertActorMay(actor, 'audit.read');
     return this.repo.distinctActions();
   }
 }

@@ -1,5 +1,6 @@
 import { createTestApp, csrfFrom, createBranch, createUser, signIn, type TestApp } from '../../../tests/helpers/test-app';
 import { sessionCookieOf } from '../../../tests/helpers/forms';
+import { SYSTEM_ACTOR } from '../../lib/actor';
 
 describe('sign-in, setup and sessions', () => {
   let t: TestApp;
@@ -23,7 +24,7 @@ describe('sign-in, setup and sessions', () => {
     expect(res.headers.location).toBe('/admin');
     expect((await t.agent().get('/setup')).status).toBe(404);
     expect((await agent.get('/setup')).status).toBe(404);
-    const admin = t.deps.users.list()[0];
+    const admin = t.deps.users.list(SYSTEM_ACTOR)[0];
     expect(admin.role).toBe('admin');
     expect(admin.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
   });

@@ -1,8 +1,9 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { methodNotAllowed } from '../../http/routes';
 import { parseForm } from '../../http/validation';
-import { requireSignIn, type CurrentUser } from '../../http/auth';
+import { requireSignIn } from '../../http/auth';
+import { may, type CurrentUser } from '../../policy/policy';
 import { NotFoundError } from '../../http/errors';
 import { flash, redirectAfterPost } from '../../http/locals';
 import type { FieldError } from '../../http/validation';
@@ -11,8 +12,9 @@ import { LOGIN_FIELDS, PASSWORD_FIELDS, SETUP_FIELDS, loginSchema, passwordSchem
 
 export function landingFor(user: CurrentUser): string {
   if (user.mustChangePassword) return '/account/password';
-  if (user.role === 'admin') return '/admin';
-  if (user.role === 'expert') return '/escalations';
+  if (may(user, 'desk.use')) return '/desk';
+  if (may(user, 'escalations.answer')) return '/escalations';
+  if (may(user, 'admin.open')) return '/admin';
   return '/desk';
 }
 
@@ -29,7 +31,7 @@ function startSession(req: Request, user: CurrentUser, now: number): Promise<voi
   });
 }
 
-export function authRouter(deps: Deps, csrf: { regenerate: (req: Request) => string }): Router {
+export function authRouter(deps: RouteDeps, csrf: { regenerate: (req: Request) => string }): Router {
   const router = Router();
 
   const renderLogin = (res: Response, status: number, values: Record<string, unknown>, errors: FieldError[], notice?: string): void => {

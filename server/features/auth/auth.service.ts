@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
-import type { CurrentUser } from '../../http/auth';
+import type { CurrentUser } from '../../policy/policy';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../lib/password';
 import type { UsersRepository } from '../users/users.repository';
 import type { AuditService } from '../audit/audit.service';

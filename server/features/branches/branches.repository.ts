@@ -1,40 +1,7 @@
 import type { Db } from '../../db/open';
+import type { Branch, BranchInput, Closure, OpeningPeriod, StaffingModel } from './branches.model';
 
-export type StaffingModel = 'volunteers' | 'employees' | 'mixed' | 'partner';
-
-export interface Branch {
-  id: number;
-  name: string;
-  address: string;
-  postcode: string;
-  city: string;
-  municipality: string;
-  phone: string;
-  insideLibrary: boolean;
-  staffingModel: StaffingModel;
-  slotMinutes: number;
-  desks: number;
-  horizonDays: number;
-  minNoticeMinutes: number;
-  retiredAt: string | null;
-}
-
-export interface OpeningPeriod {
-  id: number;
-  branchId: number;
-  weekday: number; // 1 = Monday … 7 = Sunday
-  opens: string; // HH:MM
-  closes: string; // HH:MM
-}
-
-export interface Closure {
-  id: number;
-  branchId: number;
-  startDate: string;
-  endDate: string;
-  reason: string;
-}
-
+/** A branch row as stored: inside_library is 0/1, so this one row keeps a mapper. */
 interface RawBranch {
   id: number;
   name: string;
@@ -55,6 +22,10 @@ interface RawBranch {
 const COLUMNS =
   'id, name, address, postcode, city, municipality, phone, inside_library, staffing_model, slot_minutes, desks, horizon_days, min_notice_minutes, retired_at';
 
+// Opening periods and closures are named as the model's fields: a row is the object, no mapper.
+const HOURS_COLUMNS = 'id, branch_id AS branchId, weekday, opens, closes';
+const CLOSURE_COLUMNS = 'id, branch_id AS branchId, start_date AS startDate, end_date AS endDate, reason';
+
 function toBranch(r: RawBranch): Branch {
   return {
     id: r.id,
@@ -73,8 +44,6 @@ function toBranch(r: RawBranch): Branch {
     retiredAt: r.retired_at,
   };
 }
-
-export type BranchInput = Omit<Branch, 'id' | 'retiredAt'>;
 
 export class BranchesRepository {
   private readonly byId;
@@ -109,16 +78,16 @@ export class BranchesRepository {
        WHERE id = @id`,
     );
     this.retireStmt = db.prepare('UPDATE branches SET retired_at = @retiredAt, updated_at = @now WHERE id = @id');
-    this.hoursStmt = db.prepare('SELECT id, branch_id, weekday, opens, closes FROM opening_hours WHERE branch_id = ? ORDER BY weekday, opens');
+    this.hoursStmt = db.prepare(`SELECT ${HOURS_COLUMNS} FROM opening_hours WHERE branch_id = ? ORDER BY weekday, opens`);
     this.hoursForManyStmt = db.prepare(
-      `SELECT id, branch_id, weekday, opens, closes FROM opening_hours
+      `SELECT ${HOURS_COLUMNS} FROM opening_hours
        WHERE branch_id IN (SELECT value FROM json_each(?)) ORDER BY branch_id, weekday, opens`,
     );
     this.deleteHoursStmt = db.prepare('DELETE FROM opening_hours WHERE branch_id = ?');
     this.insertHourStmt = db.prepare('INSERT INTO opening_hours (branch_id, weekday, opens, closes) VALUES (@branchId, @weekday, @opens, @closes)');
-    this.closuresStmt = db.prepare('SELECT id, branch_id, start_date, end_date, reason FROM closures WHERE branch_id = ? AND end_date >= ? ORDER BY start_date');
+    this.closuresStmt = db.prepare(`SELECT ${CLOSURE_COLUMNS} FROM closures WHERE branch_id = ? AND end_date >= ? ORDER BY start_date`);
     this.closuresInRangeStmt = db.prepare(
-      'SELECT id, branch_id, start_date, end_date, reason FROM closures WHERE branch_id = ? AND end_date >= ? AND start_date <= ? ORDER BY start_date',
+      `SELECT ${CLOSURE_COLUMNS} FROM closures WHERE branch_id = ? AND end_date >= ? AND start_date <= ? ORDER BY start_date`,
     );
     this.insertClosureStmt = db.prepare(
       'INSERT INTO closures (branch_id, start_date, end_date, reason, created_at) VALUES (@branchId, @startDate, @endDate, @reason, @now)',
@@ -161,19 +130,11 @@ export class BranchesRepository {
   }
 
   openingHours(branchId: number): OpeningPeriod[] {
-    return (this.hoursStmt.all(branchId) as { id: number; branch_id: number; weekday: number; opens: string; closes: string }[]).map((r) => ({
-      id: r.id,
-      branchId: r.branch_id,
-      weekday: r.weekday,
-      opens: r.opens,
-      closes: r.closes,
-    }));
+    return this.hoursStmt.all(branchId) as OpeningPeriod[];
   }
 
   openingHoursOf(branchIds: number[]): OpeningPeriod[] {
-    return (this.hoursForManyStmt.all(JSON.stringify(branchIds)) as { id: number; branch_id: number; weekday: number; opens: string; closes: string }[]).map(
-      (r) => ({ id: r.id, branchId: r.branch_id, weekday: r.weekday, opens: r.opens, closes: r.closes }),
-    );
+    return this.hoursForManyStmt.all(JSON.stringify(branchIds)) as OpeningPeriod[];
   }
 
   replaceOpeningHours(branchId: number, periods: Omit<OpeningPeriod, 'id' | 'branchId'>[]): void {
@@ -181,19 +142,13 @@ export class BranchesRepository {
     for (const p of periods) this.insertHourStmt.run({ branchId, ...p });
   }
 
-  private mapClosure(r: { id: number; branch_id: number; start_date: string; end_date: string; reason: string }): Closure {
-    return { id: r.id, branchId: r.branch_id, startDate: r.start_date, endDate: r.end_date, reason: r.reason };
-  }
-
   /** Closures that end on or after `fromDate`. */
   closures(branchId: number, fromDate: string): Closure[] {
-    return (this.closuresStmt.all(branchId, fromDate) as Parameters<BranchesRepository['mapClosure']>[0][]).map((r) => this.mapClosure(r));
+    return this.closuresStmt.all(branchId, fromDate) as Closure[];
   }
 
   closuresBetween(branchId: number, fromDate: string, toDate: string): Closure[] {
-    return (this.closuresInRangeStmt.all(branchId, fromDate, toDate) as Parameters<BranchesRepository['mapClosure']>[0][]).map((r) =>
-      this.mapClosure(r),
-    );
+    return this.closuresInRangeStmt.all(branchId, fromDate, toDate) as Closure[];
   }
 
   insertClosure(c: Omit<Closure, 'id'>, now: string): number {

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
-import { assertBranchAccess, parseId, requireRole } from '../../http/auth';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../http/errors';
+import type { RouteDeps } from '../../deps';
+import { parseId, requireCapability } from '../../http/auth';
+import { BadRequestError, ConflictError, NotFoundError } from '../../http/errors';
+import { assertMay, branchIdsFor, may } from '../../policy/policy';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
 import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
@@ -23,20 +24,17 @@ import {
   hoursValues,
 } from './branches.schema';
 
-/** Only admins create, rename, retire or reopen branches; coordinators look after their own schedule. */
-const adminOnly = (req: Request, _res: Response, next: (err?: unknown) => void): void => {
-  if (req.user?.role !== 'admin') return next(new ForbiddenError());
-  next();
-};
+/** Only admins create, rename, retire or reopen branches (branch.create); coordinators look after their own schedule. */
+const creates = requireCapability('branch.create');
 
 /**
- * The branch of a route, after the permission check. The check comes first, so a coordinator guessing
- * another id gets 403 whether or not that branch exists.
+ * The branch of a route, after the permission check: a malformed id is 400, a branch the person may not
+ * configure is 404 whether or not it exists (the same answers as branchScope gives for ?branch=).
  */
-function branchOf(deps: Deps, req: Request): Branch {
+function branchOf(deps: RouteDeps, req: Request): Branch {
   const id = parseId(req.params.id);
-  if (id === null) throw new NotFoundError();
-  assertBranchAccess(req.user, id);
+  if (id === null) throw new BadRequestError();
+  assertMay(req.user, 'branch.configure', id);
   return deps.branches.get(id);
 }
 
@@ -56,11 +54,12 @@ const NEW_BRANCH_VALUES: FormValues = {
 };
 
 /** /admin/branches: admins manage every branch; coordinators the hours, closures and booking settings of their own. */
-export function branchesRouter(deps: Deps): Router {
+export function branchesRouter(deps: RouteDeps): Router {
   const router = Router();
-  router.use(requireRole('admin', 'coordinator'));
+  router.use(requireCapability('branch.configure'));
 
   const renderForm = (res: Response, status: number, branch: Branch | null, values: FormValues, errors: FieldError[]): void => {
+    const user = res.locals.user as Request['user'];
     res.status(status).render('branches/form', {
       title: branch ? branch.name : res.locals.t('branches.new.title'),
       branch,
@@ -68,7 +67,7 @@ export function branchesRouter(deps: Deps): Router {
       values,
       errors,
       staffingModels: STAFFING_MODELS,
-      fullForm: res.locals.user.role === 'admin',
+      fullForm: may(user, 'branch.create'),
     });
   };
 
@@ -101,14 +100,15 @@ export function branchesRouter(deps: Deps): Router {
     .get((req, res) => {
       const user = req.user!;
       const all = deps.branches.listAll();
-      const branches = user.role === 'admin' ? all : all.filter((b) => user.branchIds.includes(b.id));
-      res.render('branches/index', { title: res.locals.t('branches.index.title'), branches, canCreate: user.role === 'admin' });
+      const ids = branchIdsFor(user, 'branch.configure');
+      const branches = ids === null ? all : all.filter((b) => ids.includes(b.id));
+      res.render('branches/index', { title: res.locals.t('branches.index.title'), branches, canCreate: may(user, 'branch.create') });
     })
     .all(methodNotAllowed);
 
   router
     .route('/new')
-    .all(adminOnly)
+    .all(creates)
     .get((_req, res) => renderForm(res, 200, null, NEW_BRANCH_VALUES, []))
     .post((req, res) => {
       const form = parseForm(branchSchema, req.body, BRANCH_FIELDS);
@@ -135,7 +135,7 @@ export function branchesRouter(deps: Deps): Router {
     .post((req, res) => {
       const branch = branchOf(deps, req);
       const actor = actorOf(req);
-      if (req.user!.role === 'admin') {
+      if (may(req.user, 'branch.create')) {
         const form = parseForm(branchSchema, req.body, BRANCH_FIELDS);
         if (!form.ok) return renderForm(res, 400, branch, form.values, form.errors);
         try {
@@ -211,8 +211,8 @@ export function branchesRouter(deps: Deps): Router {
     flash(req, 'success', retired ? 'branches.retire.done' : 'branches.reopen.done', { name: branch.name });
     redirectAfterPost(res, `/admin/branches/${branch.id}`);
   };
-  router.route('/:id/retire').all(adminOnly).post(setRetired(true)).all(methodNotAllowed);
-  router.route('/:id/reopen').all(adminOnly).post(setRetired(false)).all(methodNotAllowed);
+  router.route('/:id/retire').all(creates).post(setRetired(true)).all(methodNotAllowed);
+  router.route('/:id/reopen').all(creates).post(setRetired(false)).all(methodNotAllowed);
 
   return router;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fields } from '../../http/validation';
 import { isValidLocalDate, isValidLocalTime, minutesOfDay } from '../../lib/time';
-import type { BranchInput, StaffingModel } from './branches.repository';
+import type { BranchInput, StaffingModel } from './branches.model';
 
 export const STAFFING_MODELS: readonly StaffingModel[] = ['volunteers', 'employees', 'mixed', 'partner'];
 

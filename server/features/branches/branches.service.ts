@@ -2,8 +2,10 @@ import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
 import { addDays, isoWeekday, localDate } from '../../lib/time';
 import { ConflictError, NotFoundError } from '../../http/errors';
+import { assertActorMay } from '../../policy/policy';
 import type { AuditService } from '../audit/audit.service';
-import type { Branch, BranchInput, BranchesRepository, Closure, OpeningPeriod } from './branches.repository';
+import type { BranchesRepository } from './branches.repository';
+import type { Branch, BranchInput, Closure, OpeningPeriod } from './branches.model';
 
 export type { Branch, BranchInput, Closure, OpeningPeriod };
 
@@ -76,6 +78,7 @@ export class BranchesService {
   }
 
   create(actor: Actor, input: BranchInput): number {
+    assertActorMay(actor, 'branch.create');
     const now = this.clock.now().toISOString();
     return this.repo.transaction(() => {
       if (this.repo.findByName(input.name)) throw new ConflictError('branches.errors.name_taken');
@@ -86,6 +89,7 @@ export class BranchesService {
   }
 
   update(actor: Actor, id: number, input: BranchInput): void {
+    assertActorMay(actor, 'branch.create');
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {
       const before = this.get(id);
@@ -101,6 +105,7 @@ export class BranchesService {
 
   /** Only the booking settings, which coordinators may change for their own branches. */
   updateBookingSettings(actor: Actor, id: number, settings: Pick<BranchInput, 'slotMinutes' | 'desks' | 'horizonDays' | 'minNoticeMinutes'>): void {
+    assertActorMay(actor, 'branch.configure', id);
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {
       const before = this.get(id);
@@ -114,6 +119,7 @@ export class BranchesService {
   }
 
   setRetired(actor: Actor, id: number, retired: boolean): void {
+    assertActorMay(actor, 'branch.create');
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {
       this.get(id);
@@ -123,6 +129,7 @@ export class BranchesService {
   }
 
   replaceOpeningHours(actor: Actor, branchId: number, periods: Omit<OpeningPeriod, 'id' | 'branchId'>[]): void {
+    assertActorMay(actor, 'branch.configure', branchId);
     this.repo.transaction(() => {
       this.get(branchId);
       this.repo.replaceOpeningHours(branchId, periods);
@@ -131,6 +138,7 @@ export class BranchesService {
   }
 
   addClosure(actor: Actor, branchId: number, closure: { startDate: string; endDate: string; reason: string }): number {
+    assertActorMay(actor, 'branch.configure', branchId);
     const now = this.clock.now().toISOString();
     return this.repo.transaction(() => {
       this.get(branchId);
@@ -145,6 +153,7 @@ export class BranchesService {
   }
 
   removeClosure(actor: Actor, branchId: number, closureId: number): void {
+    assertActorMay(actor, 'branch.configure', branchId);
     this.repo.transaction(() => {
       if (!this.repo.deleteClosure(closureId, branchId)) throw new NotFoundError();
       this.audit.record(actor, { action: 'branch.closure_removed', subjectType: 'branch', subjectId: branchId, branchId, details: { closureId } });

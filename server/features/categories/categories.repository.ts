@@ -1,46 +1,8 @@
 import type { Db } from '../../db/open';
+import type { TaxonomyEntry, TaxonomyKind } from './categories.model';
 
-export const TAXONOMY_KINDS = ['question_type', 'organisation', 'topic', 'help', 'duration', 'outcome', 'life_event', 'channel'] as const;
-export type TaxonomyKind = (typeof TAXONOMY_KINDS)[number];
-
-export interface TaxonomyEntry {
-  id: number;
-  kind: TaxonomyKind;
-  /** The organisation a topic belongs to; null for every other kind. */
-  parentId: number | null;
-  /** Stable key for exports; never changes when the labels do. */
-  key: string;
-  labelNl: string;
-  labelEn: string;
-  sortOrder: number;
-  retiredAt: string | null;
-}
-
-interface RawEntry {
-  id: number;
-  kind: TaxonomyKind;
-  parent_id: number | null;
-  key: string;
-  label_nl: string;
-  label_en: string;
-  sort_order: number;
-  retired_at: string | null;
-}
-
-const COLUMNS = 'id, kind, parent_id, key, label_nl, label_en, sort_order, retired_at';
-
-function toEntry(r: RawEntry): TaxonomyEntry {
-  return {
-    id: r.id,
-    kind: r.kind,
-    parentId: r.parent_id,
-    key: r.key,
-    labelNl: r.label_nl,
-    labelEn: r.label_en,
-    sortOrder: r.sort_order,
-    retiredAt: r.retired_at,
-  };
-}
+// Columns named as the model's fields, so a row is a TaxonomyEntry without a mapper.
+const COLUMNS = 'id, kind, parent_id AS parentId, key, label_nl AS labelNl, label_en AS labelEn, sort_order AS sortOrder, retired_at AS retiredAt';
 
 export interface NewEntry {
   kind: TaxonomyKind;
@@ -84,17 +46,16 @@ export class CategoriesRepository {
   }
 
   listAll(): TaxonomyEntry[] {
-    return (this.allStmt.all() as RawEntry[]).map(toEntry);
+    return this.allStmt.all() as TaxonomyEntry[];
   }
 
   findById(id: number): TaxonomyEntry | null {
-    const r = this.byIdStmt.get(id) as RawEntry | undefined;
-    return r ? toEntry(r) : null;
+    return (this.byIdStmt.get(id) as TaxonomyEntry | undefined) ?? null;
   }
 
   /** Entries of one kind (topics: of one organisation), retired ones included, in their order. */
   siblings(kind: TaxonomyKind, parentId: number | null): TaxonomyEntry[] {
-    return (this.siblingsStmt.all({ kind, parentId }) as RawEntry[]).map(toEntry);
+    return this.siblingsStmt.all({ kind, parentId }) as TaxonomyEntry[];
   }
 
   keyExists(kind: TaxonomyKind, parentId: number | null, key: string): boolean {

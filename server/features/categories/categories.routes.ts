@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
-import { parseId, requireRole, type Role } from '../../http/auth';
+import type { RouteDeps } from '../../deps';
+import { parseId, requireCapability } from '../../http/auth';
 import { BadRequestError, NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
@@ -10,13 +10,11 @@ import { TAXONOMY_KINDS, isTaxonomyKind, type TaxonomyEntry, type TaxonomyKind }
 import { labelOf } from './taxonomy';
 import { LABEL_FIELDS, MOVE_FIELDS, RETIRE_FIELDS, labelSchema, moveSchema, retireSchema } from './categories.schema';
 
-const MANAGERS: Role[] = ['coordinator', 'admin'];
-
 export const categoriesAdminSection: AdminSection = {
   href: '/admin/categories',
   titleKey: 'categories.section.title',
   textKey: 'categories.section.text',
-  roles: MANAGERS,
+  capability: 'categories.manage',
   order: 30,
 };
 
@@ -26,14 +24,14 @@ function listUrl(e: Pick<TaxonomyEntry, 'kind' | 'parentId'>): string {
 }
 
 /** /admin/categories: coordinators keep the categories questions are counted by. */
-export function categoriesRouter(deps: Deps): Router {
+export function categoriesRouter(deps: RouteDeps): Router {
   const router = Router();
-  router.use(requireRole(...MANAGERS));
+  router.use(requireCapability('categories.manage'));
 
   const renderList = (req: Request, res: Response, status: number, kind: TaxonomyKind, organisationId: number | null, values: FormValues, errors: FieldError[]): void => {
-    const organisations = deps.categories.list('organisation', null);
+    const organisations = deps.categories.list(req.user!, 'organisation', null);
     const organisation = kind === 'topic' ? (organisations.find((o) => o.id === organisationId) ?? organisations.find((o) => !o.retiredAt) ?? null) : null;
-    const entries = kind === 'topic' ? (organisation ? deps.categories.list('topic', organisation.id) : []) : deps.categories.list(kind, null);
+    const entries = kind === 'topic' ? (organisation ? deps.categories.list(req.user!, 'topic', organisation.id) : []) : deps.categories.list(req.user!, kind, null);
     res.status(status).render('categories/index', {
       title: req.t('categories.title'),
       kinds: TAXONOMY_KINDS,
@@ -51,7 +49,7 @@ export function categoriesRouter(deps: Deps): Router {
   const entryParam = (req: Request): TaxonomyEntry => {
     const id = parseId(req.params.id);
     if (id === null) throw new NotFoundError();
-    return deps.categories.get(id);
+    return deps.categories.entryToManage(req.user!, id);
   };
 
   router

@@ -1,8 +1,10 @@
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
 import { BadRequestError, NotFoundError } from '../../http/errors';
+import { assertActorMay, assertMay, type CurrentUser } from '../../policy/policy';
 import type { AuditService } from '../audit/audit.service';
-import { TAXONOMY_KINDS, type CategoriesRepository, type TaxonomyEntry, type TaxonomyKind } from './categories.repository';
+import type { CategoriesRepository } from './categories.repository';
+import { TAXONOMY_KINDS, type TaxonomyEntry, type TaxonomyKind } from './categories.model';
 import { Taxonomy } from './taxonomy';
 
 export { TAXONOMY_KINDS, Taxonomy };
@@ -42,12 +44,20 @@ export class CategoriesService {
     return e;
   }
 
+  /** One entry for the management pages. */
+  entryToManage(user: CurrentUser, id: number): TaxonomyEntry {
+    assertMay(user, 'categories.manage');
+    return this.get(id);
+  }
+
   /** One kind's entries in order, retired included (the coordinator page shows both). */
-  list(kind: TaxonomyKind, parentId: number | null): TaxonomyEntry[] {
+  list(user: CurrentUser, kind: TaxonomyKind, parentId: number | null): TaxonomyEntry[] {
+    assertMay(user, 'categories.manage');
     return this.repo.siblings(kind, kind === 'topic' ? parentId : null);
   }
 
   add(actor: Actor, input: { kind: TaxonomyKind; parentId: number | null; labelNl: string; labelEn: string }): number {
+    assertActorMay(actor, 'categories.manage');
     const now = this.clock.now().toISOString();
     return this.repo.transaction(() => {
       const parentId = input.kind === 'topic' ? input.parentId : null;
@@ -69,6 +79,7 @@ export class CategoriesService {
 
   /** New labels; the key stays, so exports and old records keep meaning the same thing. */
   rename(actor: Actor, id: number, labelNl: string, labelEn: string): void {
+    assertActorMay(actor, 'categories.manage');
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {
       const before = this.get(id);
@@ -84,6 +95,7 @@ export class CategoriesService {
 
   /** Swaps the entry with its neighbour, then renumbers the list in steps of 10 so gaps never run out. */
   move(actor: Actor, id: number, direction: 'up' | 'down'): void {
+    assertActorMay(actor, 'categories.manage');
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {
       const entry = this.get(id);
@@ -101,6 +113,7 @@ export class CategoriesService {
 
   /** Retired entries leave the forms but stay on every record and in statistics. */
   setRetired(actor: Actor, id: number, retired: boolean): void {
+    assertActorMay(actor, 'categories.manage');
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {
       const entry = this.get(id);

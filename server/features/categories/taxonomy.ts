@@ -1,4 +1,4 @@
-import type { TaxonomyEntry, TaxonomyKind } from './categories.repository';
+import type { TaxonomyEntry, TaxonomyKind } from './categories.model';
 
 /**
  * All categories at one moment, for building a form or labelling a list in one pass. There are fewer than

@@ -1,19 +1,13 @@
 import { Router } from 'express';
-import type { Deps } from '../../deps';
+import type { HealthService } from './health.service';
 
 /** GET /healthz: for load balancers and monitoring; no session, no personal data. */
-export function healthRouter(deps: Deps): Router {
+export function healthRouter(health: HealthService): Router {
   const router = Router();
-  const check = deps.db.prepare('SELECT 1').pluck();
   router.get('/healthz', (_req, res) => {
-    let database = 'ok';
-    try {
-      check.get();
-    } catch {
-      database = 'error';
-    }
+    const report = health.check();
     res.setHeader('Cache-Control', 'no-store');
-    res.status(database === 'ok' ? 200 : 503).json({ status: database === 'ok' ? 'ok' : 'error', database, outbox: deps.outbox.countByStatus() });
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
   });
   return router;
 }

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { methodNotAllowed } from '../../http/routes';
 import { HomeService } from './home.service';
 
-export function homeRouter(deps: Deps): Router {
+export function homeRouter(deps: RouteDeps): Router {
   const router = Router();
   const home = new HomeService(deps.branches, deps.clock);
   router

@@ -1,4 +1,4 @@
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import type { DeskPanel } from '../desk/desk.panels';
 import { labelOf } from '../categories/taxonomy';
 
@@ -6,14 +6,14 @@ import { labelOf } from '../categories/taxonomy';
 const RECENT_LIMIT = 8;
 
 /** The tally grid and today's last registrations at the branch, on /desk. */
-export function intakeDeskPanel(deps: Deps): DeskPanel {
+export function intakeDeskPanel(deps: RouteDeps): DeskPanel {
   return {
     id: 'intake',
     view: 'intake/_desk-panel',
     order: 10,
     load: (user, branch) => {
       const now = deps.clock.now();
-      const recent = deps.intake.list(branch.id, 'today', RECENT_LIMIT);
+      const recent = deps.intake.list(user, branch.id, 'today', RECENT_LIMIT);
       return {
         tiles: deps.intake.tilesFor(branch.id),
         recent,

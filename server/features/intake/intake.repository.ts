@@ -1,58 +1,5 @@
 import type { Db } from '../../db/open';
-
-export interface Visit {
-  id: number;
-  branchId: number;
-  channelId: number;
-  staffUserId: number | null;
-  startedAt: string;
-  localDate: string;
-  appointmentId: number | null;
-  walkinId: number | null;
-}
-
-/** The categorised content of a question: what the form edits and a tally tile presets. */
-export interface QuestionFields {
-  typeId: number;
-  organisationId: number;
-  topicId: number | null;
-  lifeEventId: number | null;
-  helpId: number;
-  partnerId: number | null;
-  durationId: number;
-  outcomeId: number;
-  note: string;
-}
-
-export type QuestionSource = 'tally' | 'form';
-
-export interface Question extends QuestionFields {
-  id: number;
-  visitId: number;
-  branchId: number;
-  channelId: number;
-  localDate: string;
-  localMonth: string;
-  source: QuestionSource;
-  createdBy: number | null;
-  createdAt: string;
-  updatedBy: number | null;
-  updatedAt: string;
-}
-
-export interface TallyTile {
-  id: number;
-  branchId: number | null;
-  labelNl: string;
-  labelEn: string;
-  typeId: number;
-  organisationId: number;
-  topicId: number | null;
-  helpId: number;
-  durationId: number;
-  outcomeId: number;
-  sortOrder: number;
-}
+import type { DimensionCount, Question, QuestionFields, QuestionSource, TallyTile, TileInput, Visit } from './intake.model';
 
 /** Dimensions the statistics count questions by; each is a column of `questions`. */
 export const STAT_DIMENSIONS = {
@@ -68,122 +15,14 @@ export const STAT_DIMENSIONS = {
 } as const;
 export type StatDimension = keyof typeof STAT_DIMENSIONS;
 
-export interface DimensionCount {
-  /** Taxonomy (or partner) id; null: not filled in (e.g. no topic, no referral). */
-  id: number | null;
-  count: number;
-}
-
-interface RawVisit {
-  id: number;
-  branch_id: number;
-  channel_id: number;
-  staff_user_id: number | null;
-  started_at: string;
-  local_date: string;
-  appointment_id: number | null;
-  walkin_id: number | null;
-}
-
-interface RawQuestion {
-  id: number;
-  visit_id: number;
-  branch_id: number;
-  channel_id: number;
-  local_date: string;
-  local_month: string;
-  type_id: number;
-  organisation_id: number;
-  topic_id: number | null;
-  life_event_id: number | null;
-  help_id: number;
-  partner_id: number | null;
-  duration_id: number;
-  outcome_id: number;
-  note: string;
-  source: QuestionSource;
-  created_by: number | null;
-  created_at: string;
-  updated_by: number | null;
-  updated_at: string;
-}
-
-interface RawTile {
-  id: number;
-  branch_id: number | null;
-  label_nl: string;
-  label_en: string;
-  type_id: number;
-  organisation_id: number;
-  topic_id: number | null;
-  help_id: number;
-  duration_id: number;
-  outcome_id: number;
-  sort_order: number;
-}
-
-const VISIT_COLUMNS = 'id, branch_id, channel_id, staff_user_id, started_at, local_date, appointment_id, walkin_id';
+// Columns named as the model's fields, so a row is a Visit, Question or TallyTile without a mapper.
+const VISIT_COLUMNS = 'id, branch_id AS branchId, channel_id AS channelId, staff_user_id AS staffUserId, started_at AS startedAt, local_date AS localDate, appointment_id AS appointmentId, walkin_id AS walkinId';
 const QUESTION_COLUMNS =
-  'id, visit_id, branch_id, channel_id, local_date, local_month, type_id, organisation_id, topic_id, life_event_id, help_id, partner_id, duration_id, outcome_id, note, source, created_by, created_at, updated_by, updated_at';
-const TILE_COLUMNS = 'id, branch_id, label_nl, label_en, type_id, organisation_id, topic_id, help_id, duration_id, outcome_id, sort_order';
-
-function toVisit(r: RawVisit): Visit {
-  return {
-    id: r.id,
-    branchId: r.branch_id,
-    channelId: r.channel_id,
-    staffUserId: r.staff_user_id,
-    startedAt: r.started_at,
-    localDate: r.local_date,
-    appointmentId: r.appointment_id,
-    walkinId: r.walkin_id,
-  };
-}
-
-function toQuestion(r: RawQuestion): Question {
-  return {
-    id: r.id,
-    visitId: r.visit_id,
-    branchId: r.branch_id,
-    channelId: r.channel_id,
-    localDate: r.local_date,
-    localMonth: r.local_month,
-    typeId: r.type_id,
-    organisationId: r.organisation_id,
-    topicId: r.topic_id,
-    lifeEventId: r.life_event_id,
-    helpId: r.help_id,
-    partnerId: r.partner_id,
-    durationId: r.duration_id,
-    outcomeId: r.outcome_id,
-    note: r.note,
-    source: r.source,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    updatedBy: r.updated_by,
-    updatedAt: r.updated_at,
-  };
-}
-
-function toTile(r: RawTile): TallyTile {
-  return {
-    id: r.id,
-    branchId: r.branch_id,
-    labelNl: r.label_nl,
-    labelEn: r.label_en,
-    typeId: r.type_id,
-    organisationId: r.organisation_id,
-    topicId: r.topic_id,
-    helpId: r.help_id,
-    durationId: r.duration_id,
-    outcomeId: r.outcome_id,
-    sortOrder: r.sort_order,
-  };
-}
+  'id, visit_id AS visitId, branch_id AS branchId, channel_id AS channelId, local_date AS localDate, local_month AS localMonth, type_id AS typeId, organisation_id AS organisationId, topic_id AS topicId, life_event_id AS lifeEventId, help_id AS helpId, partner_id AS partnerId, duration_id AS durationId, outcome_id AS outcomeId, note, source, created_by AS createdBy, created_at AS createdAt, updated_by AS updatedBy, updated_at AS updatedAt';
+const TILE_COLUMNS = 'id, branch_id AS branchId, label_nl AS labelNl, label_en AS labelEn, type_id AS typeId, organisation_id AS organisationId, topic_id AS topicId, help_id AS helpId, duration_id AS durationId, outcome_id AS outcomeId, sort_order AS sortOrder';
 
 export type NewVisit = Omit<Visit, 'id'>;
 export type NewQuestion = QuestionFields & { visitId: number; branchId: number; channelId: number; localDate: string; source: QuestionSource; userId: number | null };
-export type TileInput = Omit<TallyTile, 'id' | 'branchId' | 'sortOrder'>;
 
 export class IntakeRepository {
   private readonly insertVisitStmt;
@@ -277,8 +116,7 @@ export class IntakeRepository {
   }
 
   findVisit(id: number): Visit | null {
-    const r = this.visitByIdStmt.get(id) as RawVisit | undefined;
-    return r ? toVisit(r) : null;
+    return (this.visitByIdStmt.get(id) as Visit | undefined) ?? null;
   }
 
   deleteVisit(id: number): void {
@@ -290,8 +128,7 @@ export class IntakeRepository {
   }
 
   findQuestion(id: number): Question | null {
-    const r = this.questionByIdStmt.get(id) as RawQuestion | undefined;
-    return r ? toQuestion(r) : null;
+    return (this.questionByIdStmt.get(id) as Question | undefined) ?? null;
   }
 
   updateQuestion(id: number, fields: QuestionFields, userId: number | null, now: string): void {
@@ -307,27 +144,26 @@ export class IntakeRepository {
   }
 
   questionsOfVisit(visitId: number): Question[] {
-    return (this.questionsOfVisitStmt.all(visitId) as RawQuestion[]).map(toQuestion);
+    return this.questionsOfVisitStmt.all(visitId) as Question[];
   }
 
   /** A branch's questions between two local dates (inclusive), newest first. */
   listForBranch(branchId: number, fromDate: string, toDate: string, limit: number): Question[] {
-    return (this.listStmt.all({ branchId, fromDate, toDate, limit }) as RawQuestion[]).map(toQuestion);
+    return this.listStmt.all({ branchId, fromDate, toDate, limit }) as Question[];
   }
 
   /** The branch's own tiles, or the defaults when it has none. */
   tilesFor(branchId: number): TallyTile[] {
-    const own = (this.branchTilesStmt.all(branchId) as RawTile[]).map(toTile);
-    return own.length > 0 ? own : (this.defaultTilesStmt.all() as RawTile[]).map(toTile);
+    const own = this.branchTilesStmt.all(branchId) as TallyTile[];
+    return own.length > 0 ? own : this.defaultTilesStmt.all() as TallyTile[];
   }
 
   ownTiles(branchId: number): TallyTile[] {
-    return (this.branchTilesStmt.all(branchId) as RawTile[]).map(toTile);
+    return this.branchTilesStmt.all(branchId) as TallyTile[];
   }
 
   findTile(id: number): TallyTile | null {
-    const r = this.tileByIdStmt.get(id) as RawTile | undefined;
-    return r ? toTile(r) : null;
+    return (this.tileByIdStmt.get(id) as TallyTile | undefined) ?? null;
   }
 
   insertTile(branchId: number, t: TileInput, now: string): number {

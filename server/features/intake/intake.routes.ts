@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
-import { assertBranchAccess, parseId, requireRole, visibleBranchIds, type CurrentUser } from '../../http/auth';
+import type { RouteDeps } from '../../deps';
+import { parseId, requireCapability } from '../../http/auth';
+import { branchScope, choosableBranches } from '../../http/branch-scope';
+import { may } from '../../policy/policy';
 import { BadRequestError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
@@ -25,31 +27,12 @@ import {
 } from './intake.form';
 import { QUESTION_FIELDS, TALLY_FIELDS, TILE_FIELDS, VISIT_FIELDS, questionSchema, tallySchema, tileSchema, toQuestionFields, valuesOf, visitSchema } from './intake.schema';
 
-const STAFF = ['volunteer', 'coordinator', 'admin'] as const;
-
-/** Branches the user works at (admins: every open branch), for pickers. */
-function branchesOf(deps: Deps, user: CurrentUser): Branch[] {
-  const ids = visibleBranchIds(user);
-  const all = deps.branches.listActive();
-  return ids === null ? all : all.filter((b) => ids.includes(b.id));
-}
-
-/** The branch a page is about: ?branch=ID (checked), else the user's first. */
-function branchFromQuery(deps: Deps, req: Request): { branch: Branch | null; branches: Branch[] } {
-  const user = req.user!;
-  const branches = branchesOf(deps, user);
-  if (req.query.branch !== undefined) {
-    const id = parseId(req.query.branch);
-    if (id === null) throw new BadRequestError();
-    assertBranchAccess(user, id);
-    return { branch: deps.branches.get(id), branches };
-  }
-  return { branch: branches[0] ?? null, branches };
-}
-
-export function intakeRouter(deps: Deps): Router {
+export function intakeRouter(deps: RouteDeps): Router {
   const router = Router();
-  router.use(requireRole(...STAFF));
+  // Reading the list is the widest right here (admins read, they do not register); each route narrows it.
+  router.use(requireCapability('intake.read'));
+  const registers = requireCapability('intake.register');
+  const configures = requireCapability('intake.configure');
 
   const renderForm = (req: Request, res: Response, status: number, ctx: FormContext): void => {
     const tax = deps.categories.taxonomy();
@@ -72,9 +55,9 @@ export function intakeRouter(deps: Deps): Router {
   router
     .route('/')
     .get((req, res) => {
-      const { branch, branches } = branchFromQuery(deps, req);
+      const { branch, branches } = branchScope(req, deps.branches, 'intake.read');
       const period = req.query.period === 'week' ? 'week' : 'today';
-      const questions = branch ? deps.intake.list(branch.id, period) : [];
+      const questions = branch ? deps.intake.list(req.user!, branch.id, period) : [];
       res.render('intake/list', {
         title: req.t('intake.list.title'),
         branch,
@@ -84,7 +67,8 @@ export function intakeRouter(deps: Deps): Router {
         tax: deps.categories.taxonomy(),
         partnersById: deps.partners.allById(),
         labelOf,
-        user: req.user,
+        canRegister: branch !== null && may(req.user, 'intake.register', branch.id),
+        canConfigure: branch !== null && may(req.user, 'intake.configure', branch.id),
       });
     })
     .all(methodNotAllowed);
@@ -92,10 +76,11 @@ export function intakeRouter(deps: Deps): Router {
   // ---- full form -------------------------------------------------------------------------------------
   router
     .route('/new')
+    .all(registers)
     .get((req, res) => {
       const query = readNewQuestionQuery(req.query);
       // The visit decides the branch; without one, ?branch= (checked) or the user's first branch does.
-      const branchId = query.visitId === null ? (branchFromQuery(deps, req).branch?.id ?? null) : null;
+      const branchId = query.visitId === null ? (branchScope(req, deps.branches, 'intake.register').branch?.id ?? null) : null;
       const start = deps.intake.startFromQuery(req.user!, query.visitId, branchId, query.channelKey);
       const values = newQuestionValues(deps.categories.taxonomy(), start, query);
       renderForm(req, res, 200, newFormContext(deps.branches.get(start.branchId), start, values));
@@ -125,10 +110,10 @@ export function intakeRouter(deps: Deps): Router {
   // ---- tally: one request registers one complete question --------------------------------------------
   router
     .route('/tally')
+    .all(registers)
     .post((req, res) => {
       const form = parseForm(tallySchema, req.body, TALLY_FIELDS);
       if (!form.ok) throw new BadRequestError();
-      assertBranchAccess(req.user, form.data.branch);
       const { tile } = deps.intake.registerFromTile(req.user!, form.data.branch, form.data.tile);
       flash(req, 'success', 'intake.flash.tallied', { label: labelOf(tile, req.lang) });
       redirectAfterPost(res, `/desk?branch=${form.data.branch}#intake`);
@@ -141,9 +126,9 @@ export function intakeRouter(deps: Deps): Router {
     res.status(status).render('intake/tiles', {
       title: req.t('intake.tiles.title'),
       branch,
-      branches: branchesOf(deps, req.user!),
+      branches: choosableBranches(deps.branches, req.user, 'intake.configure'),
       tiles: deps.intake.tilesFor(branch.id),
-      own: deps.intake.ownTiles(branch.id).length > 0,
+      own: deps.intake.ownTiles(req.user!, branch.id).length > 0,
       tax,
       labelOf,
       lang: req.lang,
@@ -154,18 +139,17 @@ export function intakeRouter(deps: Deps): Router {
   };
   router
     .route('/tiles')
-    .all(requireRole('coordinator', 'admin'))
+    .all(configures)
     .get((req, res) => {
-      const { branch } = branchFromQuery(deps, req);
+      const { branch } = branchScope(req, deps.branches, 'intake.configure');
       if (!branch) throw new BadRequestError('intake.errors.no_branch');
       const d = defaultValues(deps.categories.taxonomy());
       renderTiles(req, res, 200, branch, { label_nl: '', label_en: '', type: d.type, subject: '', help: d.help, duration: '', outcome: d.outcome }, []);
     })
     .post((req, res) => {
-      const branchId = parseId((req.body as Record<string, unknown>)?.branch);
-      if (branchId === null) throw new BadRequestError();
-      assertBranchAccess(req.user, branchId);
-      const branch = deps.branches.get(branchId);
+      const { branch } = branchScope(req, deps.branches, 'intake.configure');
+      if (!branch) throw new BadRequestError('intake.errors.no_branch');
+      const branchId = branch.id;
       const form = parseForm(tileSchema, req.body, TILE_FIELDS);
       if (!form.ok) return renderTiles(req, res, 400, branch, form.values, form.errors);
       const d = form.data;
@@ -199,12 +183,13 @@ export function intakeRouter(deps: Deps): Router {
 
   router
     .route('/tiles/:id/delete')
-    .all(requireRole('coordinator', 'admin'))
+    .all(configures)
     .post((req, res) => {
       const id = parseId(req.params.id);
-      const branchId = parseId((req.body as Record<string, unknown>)?.branch);
-      if (id === null || branchId === null) throw new BadRequestError();
-      assertBranchAccess(req.user, branchId);
+      if (id === null) throw new BadRequestError();
+      const { branch } = branchScope(req, deps.branches, 'intake.configure');
+      if (!branch) throw new BadRequestError('intake.errors.no_branch');
+      const branchId = branch.id;
       deps.intake.removeTile(actorOf(req), req.user!, branchId, id);
       flash(req, 'success', 'intake.flash.tile_removed');
       redirectAfterPost(res, `/intake/tiles?branch=${branchId}`);
@@ -220,6 +205,7 @@ export function intakeRouter(deps: Deps): Router {
 
   router
     .route('/:id/edit')
+    .all(registers)
     .get((req, res) => {
       const q = deps.intake.questionFor(req.user!, questionParam(req));
       renderForm(req, res, 200, editFormContext(q, deps.branches.get(q.branchId), valuesOf(q)));
@@ -243,6 +229,7 @@ export function intakeRouter(deps: Deps): Router {
 
   router
     .route('/:id/undo')
+    .all(registers)
     .post((req, res) => {
       const q = deps.intake.undo(actorOf(req), req.user!, questionParam(req));
       flash(req, 'info', 'intake.flash.undone');

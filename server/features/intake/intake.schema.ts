@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fields } from '../../http/validation';
-import type { QuestionFields } from './intake.repository';
+import type { QuestionFields } from './intake.model';
 
 const id = () => z.string().trim().regex(/^[1-9]\d{0,15}$/, 'validation.choose').transform(Number);
 const optionalId = () =>

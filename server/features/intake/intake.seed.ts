@@ -1,9 +1,10 @@
 import type { Deps } from '../../deps';
-import { canAccessBranch, type CurrentUser } from '../../http/auth';
+import { may, type CurrentUser } from '../../policy/policy';
 import type { Clock } from '../../lib/clock';
 import { addDays, isoWeekday, localDate, minutesOfDay, zonedInstant, timeFromMinutes } from '../../lib/time';
 import { NullNotifier } from '../../realtime/notifier';
-import { IntakeRepository, type QuestionFields } from './intake.repository';
+import { IntakeRepository } from './intake.repository';
+import type { QuestionFields } from './intake.model';
 import { IntakeService, type VisitStart } from './intake.service';
 
 /** What this seeder needs from the foundation's demo seed (server/features/demo/demo.seed.ts SeedContext). */
@@ -92,7 +93,7 @@ export function seedIntakeDemo(deps: Deps, ctx: IntakeSeedContext, log: (msg: st
   const partnerId = (key: string): number | null => deps.partners.choosableAt(ctx.branchIds.central).find((p) => p.key === key)?.id ?? null;
 
   for (const [name, branchId] of Object.entries(ctx.branchIds) as [keyof typeof PER_HOUR, number][]) {
-    const user = users.find((u) => canAccessBranch(u, branchId));
+    const user = users.find((u) => may(u, 'intake.register', branchId));
     if (!user) {
       log(`intake: no demo user may register at branch ${branchId}; skipped`);
       continue;

@@ -43,7 +43,8 @@ describe('IntakeService', () => {
     expect(() => t.deps.intake.register(user, desk(), fields({ helpId: key('outcome', 'solved') }))).toThrow(expect.objectContaining({ status: 400 }));
     expect(() => t.deps.intake.register(user, { ...desk(), channelId: key('help', 'together') }, fields())).toThrow(expect.objectContaining({ status: 400 }));
     const other = createBranch(t.deps);
-    expect(() => t.deps.intake.register(user, { ...desk(), branchId: other }, fields())).toThrow(expect.objectContaining({ status: 403 }));
+    // Another branch looks as if it does not exist (issue 8: 404, no longer 403).
+    expect(() => t.deps.intake.register(user, { ...desk(), branchId: other }, fields())).toThrow(expect.objectContaining({ status: 404 }));
     t.deps.categories.setRetired(SYSTEM_ACTOR, key('channel', 'online'), true);
     expect(() => t.deps.intake.register(user, { ...desk(), channelId: key('channel', 'online') }, fields())).toThrow(expect.objectContaining({ status: 400 }));
     // A failed registration leaves no empty visit behind.
@@ -75,7 +76,27 @@ describe('IntakeService', () => {
     t.deps.intake.register(user, desk(), fields());
     t.clock.set('2026-03-05T10:00:00Z'); // Thursday
     t.deps.intake.register(user, desk(), fields());
-    expect(t.deps.intake.list(branch, 'today')).toHaveLength(1);
-    expect(t.deps.intake.list(branch, 'week').map((q) => q.localDate)).toEqual(['2026-03-05', '2026-03-04']);
+    expect(t.deps.intake.list(user, branch, 'today')).toHaveLength(1);
+    expect(t.deps.intake.list(user, branch, 'week').map((q) => q.localDate)).toEqual(['2026-03-05', '2026-03-04']);
+  });
+
+  test('the service asks the policy itself: admins read and configure but do not register; volunteers do not configure', async () => {
+    const admin = t.deps.auth.currentUser(await createUser(t.deps, 'admin', [], 'admin@bieb.nl'))!;
+    const expert = t.deps.auth.currentUser(await createUser(t.deps, 'expert', [], 'expert@bieb.nl'))!;
+    const other = createBranch(t.deps, { name: 'Elders' });
+    const tile = t.deps.intake.tilesFor(branch)[0];
+    const input = { ...tile, labelNl: 'Nieuw', labelEn: 'New' };
+    expect(() => t.deps.intake.register(admin, desk(), fields())).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => t.deps.intake.registerFromTile(admin, branch, tile.id)).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => t.deps.intake.registerFromTile(user, other, tile.id)).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => t.deps.intake.addTile(SYSTEM_ACTOR, user, branch, input)).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => t.deps.intake.removeTile(SYSTEM_ACTOR, user, branch, tile.id)).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => t.deps.intake.list(expert, branch, 'today')).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => t.deps.intake.list(user, other, 'today')).toThrow(expect.objectContaining({ status: 404 }));
+    const { questionId } = t.deps.intake.register(user, desk(), fields());
+    expect(() => t.deps.intake.questionFor(admin, questionId)).toThrow(expect.objectContaining({ status: 403 }));
+    expect(t.deps.intake.list(admin, branch, 'today').map((q) => q.id)).toEqual([questionId]);
+    expect(t.deps.intake.addTile(SYSTEM_ACTOR, admin, branch, input)).toBeGreaterThan(0);
+    expect(t.db.prepare('SELECT count(*) FROM questions').pluck().get()).toBe(1);
   });
 });

@@ -1,7 +1,6 @@
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
-import type { CurrentUser } from '../../http/auth';
-import { canAccessBranch } from '../../http/auth';
+import { assertMay, may, type CurrentUser } from '../../policy/policy';
 import { BadRequestError, ForbiddenError, GoneError, NotFoundError } from '../../http/errors';
 import type { FieldError } from '../../http/validation';
 import { addDays, isoWeekday, localDate } from '../../lib/time';
@@ -11,17 +10,8 @@ import type { CategoriesService } from '../categories/categories.service';
 import type { Taxonomy } from '../categories/taxonomy';
 import type { PartnersService } from '../partners/partners.service';
 import { detectPersonalData } from './personal-data';
-import {
-  STAT_DIMENSIONS,
-  type DimensionCount,
-  type IntakeRepository,
-  type Question,
-  type QuestionFields,
-  type StatDimension,
-  type TallyTile,
-  type TileInput,
-  type Visit,
-} from './intake.repository';
+import { STAT_DIMENSIONS, type IntakeRepository, type StatDimension } from './intake.repository';
+import type { DimensionCount, Question, QuestionFields, TallyTile, TileInput, Visit } from './intake.model';
 
 export { STAT_DIMENSIONS };
 export type { DimensionCount, Question, QuestionFields, StatDimension, TallyTile, TileInput, Visit };
@@ -92,8 +82,9 @@ export class IntakeService {
 
   /** A visit the user may add questions to: their branch, started today. Otherwise it looks absent. */
   visitFor(user: CurrentUser, visitId: number): Visit {
+    assertMay(user, 'intake.register');
     const v = this.repo.findVisit(visitId);
-    if (!v || !canAccessBranch(user, v.branchId) || v.localDate !== this.today()) throw new NotFoundError();
+    if (!v || !may(user, 'intake.register', v.branchId) || v.localDate !== this.today()) throw new NotFoundError();
     return v;
   }
 
@@ -108,6 +99,7 @@ export class IntakeService {
   startFromQuery(user: CurrentUser, visitId: number | null, branchId: number | null, channelKey: string): QuestionStart {
     if (visitId !== null) return this.startInVisit(user, visitId);
     if (branchId === null) throw new BadRequestError('intake.errors.no_branch');
+    assertMay(user, 'intake.register', branchId);
     const channel = this.categories.taxonomy().byKey('channel', channelKey);
     if (!channel || channel.retiredAt) throw new BadRequestError();
     return { visit: null, branchId, channelId: channel.id, visitQuestions: [] };
@@ -120,7 +112,7 @@ export class IntakeService {
   startFromForm(user: CurrentUser, hidden: { visit: number | null; branch: number | null; channel: number | null }): QuestionStart {
     if (hidden.visit !== null) return this.startInVisit(user, hidden.visit);
     if (hidden.branch === null || hidden.channel === null) throw new BadRequestError();
-    if (!canAccessBranch(user, hidden.branch)) throw new ForbiddenError();
+    assertMay(user, 'intake.register', hidden.branch);
     return { visit: null, branchId: hidden.branch, channelId: hidden.channel, visitQuestions: [] };
   }
 
@@ -141,7 +133,7 @@ export class IntakeService {
       if ('visitId' in start) {
         visit = this.visitFor(user, start.visitId);
       } else {
-        if (!canAccessBranch(user, start.branchId)) throw new ForbiddenError();
+        assertMay(user, 'intake.register', start.branchId);
         // The ids come from hidden form fields: an appointment or walk-in of another branch (or none) is refused.
         if (start.appointmentId !== null && this.repo.branchOfLink('appointment', start.appointmentId) !== start.branchId) throw new BadRequestError();
         if (start.walkinId !== null && this.repo.branchOfLink('walkin', start.walkinId) !== start.branchId) throw new BadRequestError();
@@ -172,7 +164,7 @@ export class IntakeService {
 
   /** One tap on a tile: a new desk visit with one complete question, with the tile's defaults. */
   registerFromTile(user: CurrentUser, branchId: number, tileId: number): { visitId: number; questionId: number; tile: TallyTile } {
-    if (!canAccessBranch(user, branchId)) throw new ForbiddenError();
+    assertMay(user, 'intake.register', branchId);
     const tile = this.repo.tilesFor(branchId).find((t) => t.id === tileId);
     if (!tile) throw new NotFoundError();
     const tax = this.categories.taxonomy();
@@ -187,8 +179,9 @@ export class IntakeService {
 
   /** A question of a branch the user may see; any other id looks as if it does not exist. */
   questionFor(user: CurrentUser, id: number): Question {
+    assertMay(user, 'intake.register');
     const q = this.repo.findQuestion(id);
-    if (!q || !canAccessBranch(user, q.branchId)) throw new NotFoundError();
+    if (!q || !may(user, 'intake.register', q.branchId)) throw new NotFoundError();
     return q;
   }
 
@@ -227,7 +220,8 @@ export class IntakeService {
   }
 
   /** Today, or this week from Monday, at one branch; newest first. */
-  list(branchId: number, period: Period, limit = 500): Question[] {
+  list(user: CurrentUser, branchId: number, period: Period, limit = 500): Question[] {
+    assertMay(user, 'intake.read', branchId);
     const today = this.today();
     const from = period === 'today' ? today : addDays(today, 1 - isoWeekday(today));
     return this.repo.listForBranch(branchId, from, today, limit);
@@ -237,13 +231,15 @@ export class IntakeService {
     return this.repo.tilesFor(branchId);
   }
 
-  ownTiles(branchId: number): TallyTile[] {
+  /** The branch's own tiles (none: it uses the defaults), for the coordinator's tile page. */
+  ownTiles(user: CurrentUser, branchId: number): TallyTile[] {
+    assertMay(user, 'intake.configure', branchId);
     return this.repo.ownTiles(branchId);
   }
 
   /** Adds a tile to the branch's own set; the first one starts from a copy of the defaults. */
   addTile(actor: Actor, user: CurrentUser, branchId: number, input: TileInput): number {
-    if (!canAccessBranch(user, branchId)) throw new ForbiddenError();
+    assertMay(user, 'intake.configure', branchId);
     const now = this.clock.now().toISOString();
     return this.repo.transaction(() => {
       if (this.repo.ownTiles(branchId).length === 0) {
@@ -256,7 +252,7 @@ export class IntakeService {
   }
 
   removeTile(actor: Actor, user: CurrentUser, branchId: number, tileId: number): void {
-    if (!canAccessBranch(user, branchId)) throw new ForbiddenError();
+    assertMay(user, 'intake.configure', branchId);
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {
       if (this.repo.ownTiles(branchId).length === 0) {

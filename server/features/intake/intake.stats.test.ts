@@ -1,6 +1,7 @@
 import { createTestApp, createBranch, createUser, type TestApp } from '../../../tests/helpers/test-app';
 import type { CurrentUser } from '../../http/auth';
 import type { QuestionFields } from './intake.service';
+import { SYSTEM_ACTOR } from '../../lib/actor';
 
 describe('intake: statistics-ready counts for a month', () => {
   let t: TestApp;
@@ -76,8 +77,8 @@ describe('intake: statistics-ready counts for a month', () => {
 
   test('a retired or renamed category stays in the counts under its stable key', () => {
     const digid = id('organisation', 'digid');
-    t.deps.categories.setRetired({ userId: null, label: 'test', ip: null }, digid, true);
-    t.deps.categories.rename({ userId: null, label: 'test', ip: null }, digid, 'DigiD (oud)', 'DigiD (old)');
+    t.deps.categories.setRetired(SYSTEM_ACTOR, digid, true);
+    t.deps.categories.rename(SYSTEM_ACTOR, digid, 'DigiD (oud)', 'DigiD (old)');
     const rows = t.deps.intake.countBy('organisation', [central], '2026-03');
     expect(rows.find((r) => r.id === digid)?.count).toBe(3);
     expect(tax().get(digid)!.key).toBe('digid');

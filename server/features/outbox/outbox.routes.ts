@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../../deps';
-import { parseId, requireRole } from '../../http/auth';
+import type { RouteDeps } from '../../deps';
+import { parseId, requireCapability } from '../../http/auth';
 import { NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
@@ -21,21 +21,21 @@ const filterSchema = z.object({
 });
 
 /** /admin/outbox: the mail outbox, for admins. */
-export function outboxRouter(deps: Deps): Router {
+export function outboxRouter(deps: RouteDeps): Router {
   const router = Router();
   const outbox = new OutboxService(deps.outbox, deps.audit, deps.clock, deps.outboxSender.kick);
-  router.use(requireRole('admin'));
+  router.use(requireCapability('outbox.manage'));
 
   router
     .route('/')
     .get((req, res) => {
       const form = parseForm(filterSchema, req.query, FILTER_FIELDS);
       const title = res.locals.t('outbox.index.title');
-      const counts = outbox.counts();
+      const counts = outbox.counts(actorOf(req));
       if (!form.ok) {
         return res.status(400).render('outbox/index', { title, counts, statuses: OUTBOX_STATUSES, values: form.values, errors: form.errors, result: null });
       }
-      const result = outbox.list(form.data.status || null, form.data.page, PAGE_SIZE);
+      const result = outbox.list(actorOf(req), form.data.status || null, form.data.page, PAGE_SIZE);
       res.render('outbox/index', { title, counts, statuses: OUTBOX_STATUSES, values: keepValues(req.query, FILTER_FIELDS), errors: [], result });
     })
     .all(methodNotAllowed);

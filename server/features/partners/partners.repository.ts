@@ -1,53 +1,8 @@
 import type { Db } from '../../db/open';
+import type { Partner, PartnerInput } from './partners.model';
 
-export const PARTNER_KINDS = ['helpline', 'government', 'municipality', 'legal', 'financial', 'health', 'social', 'other'] as const;
-export type PartnerKind = (typeof PARTNER_KINDS)[number];
-
-export interface Partner {
-  id: number;
-  key: string;
-  /** null: a national partner every branch refers to. */
-  branchId: number | null;
-  name: string;
-  kind: PartnerKind;
-  phone: string;
-  website: string;
-  notes: string;
-  sortOrder: number;
-  retiredAt: string | null;
-}
-
-interface RawPartner {
-  id: number;
-  key: string;
-  branch_id: number | null;
-  name: string;
-  kind: PartnerKind;
-  phone: string;
-  website: string;
-  notes: string;
-  sort_order: number;
-  retired_at: string | null;
-}
-
-const COLUMNS = 'id, key, branch_id, name, kind, phone, website, notes, sort_order, retired_at';
-
-function toPartner(r: RawPartner): Partner {
-  return {
-    id: r.id,
-    key: r.key,
-    branchId: r.branch_id,
-    name: r.name,
-    kind: r.kind,
-    phone: r.phone,
-    website: r.website,
-    notes: r.notes,
-    sortOrder: r.sort_order,
-    retiredAt: r.retired_at,
-  };
-}
-
-export type PartnerInput = Pick<Partner, 'name' | 'kind' | 'phone' | 'website' | 'notes'>;
+// Columns named as the model's fields, so a row is a Partner without a mapper.
+const COLUMNS = 'id, key, branch_id AS branchId, name, kind, phone, website, notes, sort_order AS sortOrder, retired_at AS retiredAt';
 
 export class PartnersRepository {
   private readonly byIdStmt;
@@ -81,14 +36,13 @@ export class PartnersRepository {
   }
 
   findById(id: number): Partner | null {
-    const r = this.byIdStmt.get(id) as RawPartner | undefined;
-    return r ? toPartner(r) : null;
+    return (this.byIdStmt.get(id) as Partner | undefined) ?? null;
   }
 
   /** Global partners and those of the given branches; null: every partner (admins). */
   listVisible(branchIds: number[] | null): Partner[] {
     const rows = branchIds === null ? this.allStmt.all() : this.visibleStmt.all({ branchIds: JSON.stringify(branchIds) });
-    return (rows as RawPartner[]).map(toPartner);
+    return rows as Partner[];
   }
 
   keyExists(key: string): boolean {

@@ -1,40 +1,32 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
-import { parseId, requireRole, visibleBranchIds, type CurrentUser, type Role } from '../../http/auth';
-import { BadRequestError, ForbiddenError, NotFoundError } from '../../http/errors';
+import type { RouteDeps } from '../../deps';
+import { parseId, requireCapability } from '../../http/auth';
+import { choosableBranches } from '../../http/branch-scope';
+import { BadRequestError, NotFoundError } from '../../http/errors';
+import { may } from '../../policy/policy';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
 import { parseForm, type FieldError, type FormValues } from '../../http/validation';
 import type { AdminSection } from '../admin/admin.routes';
-import type { Branch } from '../branches/branches.service';
-import { PARTNER_KINDS, canManagePartner, type Partner, type PartnerInput } from './partners.service';
+import { PARTNER_KINDS, mayManagePartner, type Partner, type PartnerInput } from './partners.service';
 import { PARTNER_FIELDS, RETIRE_FIELDS, partnerSchema, retireSchema } from './partners.schema';
-
-const MANAGERS: Role[] = ['coordinator', 'admin'];
 
 export const partnersAdminSection: AdminSection = {
   href: '/admin/partners',
   titleKey: 'partners.section.title',
   textKey: 'partners.section.text',
-  roles: MANAGERS,
+  capability: 'partners.manage',
   order: 35,
 };
-
-/** Open branches the user works at (admins: all), for the scope choice. */
-function branchesOf(deps: Deps, user: CurrentUser): Branch[] {
-  const ids = visibleBranchIds(user);
-  const all = deps.branches.listActive();
-  return ids === null ? all : all.filter((b) => ids.includes(b.id));
-}
 
 function scopeOf(p: Pick<Partner, 'branchId'>): string {
   return p.branchId === null ? 'global' : String(p.branchId);
 }
 
 /** /admin/partners: the referral list, national and per branch. */
-export function partnersRouter(deps: Deps): Router {
+export function partnersRouter(deps: RouteDeps): Router {
   const router = Router();
-  router.use(requireRole(...MANAGERS));
+  router.use(requireCapability('partners.manage'));
 
   const renderForm = (req: Request, res: Response, status: number, partner: Partner | null, values: FormValues, errors: FieldError[]): void => {
     const user = req.user!;
@@ -44,18 +36,14 @@ export function partnersRouter(deps: Deps): Router {
       values,
       errors,
       kinds: PARTNER_KINDS,
-      branches: branchesOf(deps, user),
-      canGlobal: user.role === 'admin',
+      branches: choosableBranches(deps.branches, user, 'partners.manage'),
+      canGlobal: may(user, 'partners.manage_national'),
       action: partner ? `/admin/partners/${partner.id}/edit` : '/admin/partners/new',
     });
   };
 
-  /** The validated scope as a branch id (null: national), refused when the user may not manage it. */
-  const scopeFrom = (user: CurrentUser, scope: string): number | null => {
-    const branchId = scope === 'global' ? null : Number(scope);
-    if (!canManagePartner(user, { branchId })) throw new ForbiddenError();
-    return branchId;
-  };
+  /** The validated scope as a branch id (null: national); the service decides whether the person may use it. */
+  const scopeFrom = (scope: string): number | null => (scope === 'global' ? null : Number(scope));
 
   const input = (d: { name: string; kind: PartnerInput['kind']; phone: string; website: string; notes: string }): PartnerInput => ({
     name: d.name,
@@ -72,7 +60,7 @@ export function partnersRouter(deps: Deps): Router {
       const branchNames = new Map(deps.branches.listAll().map((b) => [b.id, b.name]));
       res.render('partners/index', {
         title: req.t('partners.title'),
-        partners: deps.partners.listFor(user).map((p) => ({ ...p, manageable: canManagePartner(user, p), branchName: p.branchId ? branchNames.get(p.branchId) : null })),
+        partners: deps.partners.listFor(user).map((p) => ({ ...p, manageable: mayManagePartner(user, p), branchName: p.branchId ? branchNames.get(p.branchId) : null })),
       });
     })
     .all(methodNotAllowed);
@@ -81,14 +69,14 @@ export function partnersRouter(deps: Deps): Router {
     .route('/new')
     .get((req, res) => {
       const user = req.user!;
-      const first = branchesOf(deps, user)[0];
-      const scope = user.role === 'admin' ? 'global' : first ? String(first.id) : '';
+      const first = choosableBranches(deps.branches, user, 'partners.manage')[0];
+      const scope = may(user, 'partners.manage_national') ? 'global' : first ? String(first.id) : '';
       renderForm(req, res, 200, null, { name: '', kind: 'other', phone: '', website: '', notes: '', scope }, []);
     })
     .post((req, res) => {
       const form = parseForm(partnerSchema, req.body, PARTNER_FIELDS);
       if (!form.ok) return renderForm(req, res, 400, null, form.values, form.errors);
-      const branchId = scopeFrom(req.user!, form.data.scope);
+      const branchId = scopeFrom(form.data.scope);
       deps.partners.create(actorOf(req), req.user!, branchId, input(form.data));
       flash(req, 'success', 'partners.flash.added', { name: form.data.name });
       redirectAfterPost(res, '/admin/partners');
@@ -98,9 +86,7 @@ export function partnersRouter(deps: Deps): Router {
   const partnerParam = (req: Request): Partner => {
     const id = parseId(req.params.id);
     if (id === null) throw new NotFoundError();
-    const p = deps.partners.getVisible(req.user!, id);
-    if (!canManagePartner(req.user!, p)) throw new ForbiddenError();
-    return p;
+    return deps.partners.manageable(req.user!, id);
   };
 
   router

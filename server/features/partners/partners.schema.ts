@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fields } from '../../http/validation';
-import { PARTNER_KINDS } from './partners.repository';
+import { PARTNER_KINDS } from './partners.model';
 
 export const PARTNER_FIELDS = ['name', 'kind', 'phone', 'website', 'notes', 'scope'] as const;
 export const partnerSchema = z.object({

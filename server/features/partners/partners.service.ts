@@ -1,23 +1,30 @@
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
-import type { CurrentUser } from '../../http/auth';
-import { visibleBranchIds } from '../../http/auth';
-import { ForbiddenError, NotFoundError } from '../../http/errors';
+import { assertMay, branchIdsFor, may, type Capability, type CurrentUser } from '../../policy/policy';
+import { NotFoundError } from '../../http/errors';
 import type { AuditService } from '../audit/audit.service';
 import { keyFromLabel } from '../categories/categories.service';
-import { PARTNER_KINDS, type Partner, type PartnerInput, type PartnerKind, type PartnersRepository } from './partners.repository';
+import type { PartnersRepository } from './partners.repository';
+import { PARTNER_KINDS, type Partner, type PartnerInput, type PartnerKind } from './partners.model';
 
 export { PARTNER_KINDS };
 export type { Partner, PartnerInput, PartnerKind };
 
 /**
- * Who may change a partner: admins any; coordinators only their own branches' partners. The national
+ * The capability that covers a partner: a branch's own partners are that branch's business; the national
  * list is shared by every branch, so one coordinator cannot change it for all the others.
  */
-export function canManagePartner(user: CurrentUser, partner: Pick<Partner, 'branchId'>): boolean {
-  if (user.role === 'admin') return true;
-  if (user.role !== 'coordinator') return false;
-  return partner.branchId !== null && user.branchIds.includes(partner.branchId);
+export function partnerCapability(branchId: number | null): Capability {
+  return branchId === null ? 'partners.manage_national' : 'partners.manage';
+}
+
+/** Whether the person may change partners of this scope (null: the national list). For menus and links. */
+export function mayManagePartner(user: CurrentUser | null | undefined, partner: Pick<Partner, 'branchId'>): boolean {
+  return may(user, partnerCapability(partner.branchId), partner.branchId ?? undefined);
+}
+
+function assertMayManage(user: CurrentUser, branchId: number | null): void {
+  assertMay(user, partnerCapability(branchId), branchId ?? undefined);
 }
 
 export class PartnersService {
@@ -39,7 +46,8 @@ export class PartnersService {
 
   /** Partners the user sees: global ones and their branches' own. Another branch's partner is absent. */
   listFor(user: CurrentUser): Partner[] {
-    return this.repo.listVisible(visibleBranchIds(user));
+    assertMay(user, 'partners.manage');
+    return this.repo.listVisible(branchIdsFor(user, 'partners.manage'));
   }
 
   /** Every partner, retired too, keyed by id: for labelling old records. */
@@ -58,16 +66,20 @@ export class PartnersService {
     return !!p && (p.branchId === null || p.branchId === branchId) && (p.retiredAt === null || p.id === current);
   }
 
-  /** Visible to the user, or 404: another branch's partner looks as if it does not exist. */
-  getVisible(user: CurrentUser, id: number): Partner {
-    const p = this.get(id);
-    const visible = visibleBranchIds(user);
-    if (p.branchId !== null && visible !== null && !visible.includes(p.branchId)) throw new NotFoundError();
+  /**
+   * A partner the person may change. Another branch's partner (or an unknown id) is 404, as if it did not
+   * exist; a national partner for someone without partners.manage_national is 403 (everyone sees that list).
+   */
+  manageable(user: CurrentUser, id: number): Partner {
+    assertMay(user, 'partners.manage');
+    const p = this.repo.findById(id);
+    if (!p || (p.branchId !== null && !may(user, 'partners.manage', p.branchId))) throw new NotFoundError();
+    assertMayManage(user, p.branchId);
     return p;
   }
 
   create(actor: Actor, user: CurrentUser, branchId: number | null, input: PartnerInput): number {
-    if (!canManagePartner(user, { branchId })) throw new ForbiddenError();
+    assertMayManage(user, branchId);
     const now = this.clock.now().toISOString();
     return this.repo.transaction(() => {
       const base = (branchId === null ? '' : `b${branchId}_`) + keyFromLabel(input.name);
@@ -82,8 +94,7 @@ export class PartnersService {
   update(actor: Actor, user: CurrentUser, id: number, input: PartnerInput): void {
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {
-      const before = this.getVisible(user, id);
-      if (!canManagePartner(user, before)) throw new ForbiddenError();
+      const before = this.manageable(user, id);
       this.repo.update(id, input, now);
       const changed = Object.fromEntries(
         (Object.keys(input) as (keyof PartnerInput)[]).filter((k) => before[k] !== input[k]).map((k) => [k, { from: before[k], to: input[k] }]),
@@ -95,8 +106,7 @@ export class PartnersService {
   setRetired(actor: Actor, user: CurrentUser, id: number, retired: boolean): void {
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {
-      const p = this.getVisible(user, id);
-      if (!canManagePartner(user, p)) throw new ForbiddenError();
+      const p = this.manageable(user, id);
       this.repo.setRetired(id, retired ? now : null, now);
       this.audit.record(actor, { action: retired ? 'partner.retired' : 'partner.restored', subjectType: 'partner', subjectId: id, branchId: p.branchId, details: { key: p.key } });
     });

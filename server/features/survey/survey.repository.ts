@@ -1,13 +1,5 @@
 import type { Db } from '../../db/open';
-
-export const SURVEY_QUESTIONS = ['satisfaction', 'self_reliance', 'trust'] as const;
-export type SurveyQuestion = (typeof SURVEY_QUESTIONS)[number];
-
-export interface ScoreCount {
-  question: SurveyQuestion;
-  score: number;
-  count: number;
-}
+import type { ScoreCount, SurveyQuestion } from './survey.model';
 
 export class SurveyRepository {
   private readonly addStmt;

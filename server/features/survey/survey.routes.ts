@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
+import type { RouteDeps } from '../../deps';
 import { parseId } from '../../http/auth';
 import { NotFoundError } from '../../http/errors';
 import { createRateLimiter } from '../../http/rate-limit';
@@ -14,7 +14,7 @@ import { HONEYPOT_FIELD, SURVEY_FIELDS, surveySchema } from './survey.schema';
 const ANSWERS_PER_MINUTE = 12;
 
 /** /survey: the anonymous visitor survey on the kiosk (SPEC 4.8). Public; no account, no free text. */
-export function surveyRouter(deps: Deps): Router {
+export function surveyRouter(deps: RouteDeps): Router {
   const router = Router();
   const limiter = createRateLimiter({ windowMs: 60_000, limit: ANSWERS_PER_MINUTE });
 

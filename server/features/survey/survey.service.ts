@@ -1,6 +1,7 @@
 import type { Clock } from '../../lib/clock';
 import { localDate } from '../../lib/time';
-import { SURVEY_QUESTIONS, type ScoreCount, type SurveyQuestion, type SurveyRepository } from './survey.repository';
+import type { SurveyRepository } from './survey.repository';
+import { SURVEY_QUESTIONS, type ScoreCount, type SurveyQuestion } from './survey.model';
 
 export { SURVEY_QUESTIONS };
 export type { ScoreCount, SurveyQuestion };

@@ -1,19 +1,8 @@
 import type { Db } from '../../db/open';
-import type { Role } from '../../http/auth';
+import type { Role } from '../../policy/policy';
+import type { UserRow } from './users.model';
 
-export interface UserRow {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  passwordHash: string | null;
-  mustChangePassword: boolean;
-  disabledAt: string | null;
-  lastSignInAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
+/** A user row as stored: must_change_password is 0/1, so this row keeps a mapper. */
 interface RawUser {
   id: number;
   email: string;

@@ -1,4 +1,5 @@
 import { createTestApp, csrfFrom, csrfToken, createBranch, createUser, signIn, type TestApp } from '../../../tests/helpers/test-app';
+import { SYSTEM_ACTOR } from '../../lib/actor';
 
 describe('/admin/users', () => {
   let t: TestApp;
@@ -41,7 +42,7 @@ describe('/admin/users', () => {
       .type('form')
       .send(`_csrf=${encodeURIComponent(csrfFrom(form.text))}&name=Nina+Nieuw&email=Nina%40Bieb.nl&role=volunteer&branch_ids=${branchA}&branch_ids=${branchB}`);
     expect(res.status).toBe(303);
-    const created = t.deps.users.list().find((u) => u.email === 'nina@bieb.nl')!;
+    const created = t.deps.users.list(SYSTEM_ACTOR).find((u) => u.email === 'nina@bieb.nl')!;
     expect(created.role).toBe('volunteer');
     expect(created.branchIds).toEqual([branchA, branchB]);
     expect(created.mustChangePassword).toBe(true);
@@ -88,7 +89,7 @@ describe('/admin/users', () => {
     const missingRole = await agent.post('/admin/users/new').type('form').send({ _csrf: csrfFrom(form.text), name: 'Bob', email: 'bob@bieb.nl', role: 'root' });
     expect(missingRole.status).toBe(400);
     expect(missingRole.text).toContain('href="#role"');
-    expect(t.deps.users.list()).toHaveLength(1);
+    expect(t.deps.users.list(SYSTEM_ACTOR)).toHaveLength(1);
   });
 
   test('a taken e-mail address (or a double submit) is a friendly 409 form error', async () => {
@@ -101,7 +102,7 @@ describe('/admin/users', () => {
     expect(second.text).toContain('Er is al een account met dit e-mailadres');
     expect(second.text).toContain('href="#email"');
     expect(second.text).toContain('value="PIET@bieb.nl"');
-    expect(t.deps.users.list().filter((u) => u.email === 'piet@bieb.nl')).toHaveLength(1);
+    expect(t.deps.users.list(SYSTEM_ACTOR).filter((u) => u.email === 'piet@bieb.nl')).toHaveLength(1);
   });
 
   test('edit role, name and branches; admins and experts keep no branches', async () => {
@@ -141,7 +142,7 @@ describe('/admin/users', () => {
 
   test('the last admin cannot lose the role or be disabled, and nobody can disable themselves: 409 form errors', async () => {
     const agent = await admin();
-    const me = t.deps.users.list().find((u) => u.email === 'boss@bieb.nl')!;
+    const me = t.deps.users.list(SYSTEM_ACTOR).find((u) => u.email === 'boss@bieb.nl')!;
     const page = await agent.get(`/admin/users/${me.id}`);
     const token = csrfFrom(page.text);
     const demote = await agent.post(`/admin/users/${me.id}`).type('form').send({ _csrf: token, name: 'Boss', role: 'volunteer', branch_ids: String(branchA) });
@@ -204,12 +205,12 @@ describe('/admin/users', () => {
       expect([url, res.status]).toEqual([url, 403]);
     }
     expect(t.deps.users.get(id).disabledAt).toBeNull();
-    expect(t.deps.users.list()).toHaveLength(2);
+    expect(t.deps.users.list(SYSTEM_ACTOR)).toHaveLength(2);
   });
 
   test('wrong methods get 405', async () => {
     const agent = await admin();
-    const me = t.deps.users.list()[0];
+    const me = t.deps.users.list(SYSTEM_ACTOR)[0];
     expect((await agent.get(`/admin/users/${me.id}/disable`)).status).toBe(405);
     expect((await agent.get(`/admin/users/${me.id}/reset-password`)).status).toBe(405);
   });

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
-import { parseId, requireRole, ROLES } from '../../http/auth';
+import type { RouteDeps } from '../../deps';
+import { parseId, requireCapability } from '../../http/auth';
+import { ROLES } from '../../policy/policy';
 import { ConflictError, NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
@@ -39,9 +40,9 @@ function valuesOf(user: UserWithBranches): FormValues {
 }
 
 /** /admin/users: accounts, roles and branches. Admins only. */
-export function usersRouter(deps: Deps): Router {
+export function usersRouter(deps: RouteDeps): Router {
   const router = Router();
-  router.use(requireRole('admin'));
+  router.use(requireCapability('users.manage'));
 
   const branchOptions = (): { id: number; name: string; retired: boolean }[] =>
     deps.branches.listAll().map((b) => ({ id: b.id, name: b.name, retired: b.retiredAt !== null }));
@@ -74,9 +75,9 @@ export function usersRouter(deps: Deps): Router {
 
   router
     .route('/')
-    .get((_req, res) => {
+    .get((req, res) => {
       const branchNames = new Map(deps.branches.listAll().map((b) => [b.id, b.name]));
-      const users = deps.users.list().map((u) => ({ ...u, branchNames: u.branchIds.map((id) => branchNames.get(id) ?? `#${id}`) }));
+      const users = deps.users.list(actorOf(req)).map((u) => ({ ...u, branchNames: u.branchIds.map((id) => branchNames.get(id) ?? `#${id}`) }));
       res.render('users/index', { title: res.locals.t('users.index.title'), users });
     })
     .all(methodNotAllowed);
@@ -103,11 +104,11 @@ export function usersRouter(deps: Deps): Router {
   router
     .route('/:id')
     .get((req, res) => {
-      const subject = deps.users.get(userId(req));
+      const subject = deps.users.account(actorOf(req), userId(req));
       renderEdit(res, 200, subject, valuesOf(subject), []);
     })
     .post((req, res) => {
-      const subject = deps.users.get(userId(req));
+      const subject = deps.users.account(actorOf(req), userId(req));
       const form = parseForm(editUserSchema, req.body, USER_EDIT_FIELDS);
       if (!form.ok) return renderEdit(res, 400, subject, form.values, form.errors);
       try {
@@ -123,7 +124,7 @@ export function usersRouter(deps: Deps): Router {
     .all(methodNotAllowed);
 
   const setDisabled = (disabled: boolean) => (req: Request, res: Response) => {
-    const subject = deps.users.get(userId(req));
+    const subject = deps.users.account(actorOf(req), userId(req));
     try {
       deps.users.setDisabled(actorOf(req), subject.id, disabled);
     } catch (err) {
@@ -139,7 +140,7 @@ export function usersRouter(deps: Deps): Router {
   router
     .route('/:id/reset-password')
     .post(async (req, res) => {
-      const subject = deps.users.get(userId(req));
+      const subject = deps.users.account(actorOf(req), userId(req));
       let password: string;
       try {
         password = await deps.users.resetPassword(actorOf(req), subject.id);
@@ -156,7 +157,7 @@ export function usersRouter(deps: Deps): Router {
   router
     .route('/:id/password')
     .get((req, res) => {
-      const subject = deps.users.get(userId(req));
+      const subject = deps.users.account(actorOf(req), userId(req));
       const pending = takePendingPassword(req, subject.id);
       if (!pending) {
         flash(req, 'info', 'users.password.gone');

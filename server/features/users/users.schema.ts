@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fields } from '../../http/validation';
-import { ROLES, type Role } from '../../http/auth';
+import { ROLES, type Role } from '../../policy/policy';
 
 export const USER_FIELDS = ['name', 'email', 'role', 'branch_ids'] as const;
 export const USER_EDIT_FIELDS = ['name', 'role', 'branch_ids'] as const;

@@ -1,27 +1,17 @@
 import crypto from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
-import type { Role } from '../../http/auth';
+import { assertActorMay } from '../../policy/policy';
 import { ConflictError, NotFoundError } from '../../http/errors';
 import { hashPassword } from '../../lib/password';
 import type { SqliteSessionStore } from '../../http/session';
 import type { Notifier } from '../../realtime/notifier';
 import type { AuditService } from '../audit/audit.service';
 import type { BranchesRepository } from '../branches/branches.repository';
-import type { UserRow, UsersRepository } from './users.repository';
+import type { UsersRepository } from './users.repository';
+import type { UserInput, UserRow, UserWithBranches } from './users.model';
 
-export type { UserRow };
-
-export interface UserWithBranches extends UserRow {
-  branchIds: number[];
-}
-
-export interface UserInput {
-  email: string;
-  name: string;
-  role: Role;
-  branchIds: number[];
-}
+export type { UserInput, UserRow, UserWithBranches };
 
 /** A readable one-time password: four groups without look-alike characters. */
 export function generateTemporaryPassword(): string {
@@ -41,7 +31,9 @@ export class UsersService {
     private readonly clock: Clock,
   ) {}
 
-  list(): UserWithBranches[] {
+  /** Every account, for the admin pages. */
+  list(actor: Actor): UserWithBranches[] {
+    assertActorMay(actor, 'users.manage');
     return this.repo.listAll().map((u) => ({ ...u, branchIds: this.repo.branchIdsOf(u.id) }));
   }
 
@@ -51,12 +43,19 @@ export class UsersService {
     return { ...u, branchIds: this.repo.branchIdsOf(id) };
   }
 
+  /** One account, for the admin pages. */
+  account(actor: Actor, id: number): UserWithBranches {
+    assertActorMay(actor, 'users.manage');
+    return this.get(id);
+  }
+
   private checkBranches(branchIds: number[]): void {
     for (const b of branchIds) if (!this.branches.findById(b)) throw new NotFoundError();
   }
 
   /** Creates an account with a temporary password that the person must change at first sign-in. */
   async create(actor: Actor, input: UserInput): Promise<{ id: number; temporaryPassword: string }> {
+    assertActorMay(actor, 'users.manage');
     const temporaryPassword = generateTemporaryPassword();
     const hash = await hashPassword(temporaryPassword);
     const now = this.clock.now().toISOString();
@@ -78,6 +77,7 @@ export class UsersService {
 
   /** Creates or updates an account with a known password; used by seeding, not by the admin pages. */
   async ensure(actor: Actor, input: UserInput, password: string): Promise<number> {
+    assertActorMay(actor, 'users.manage');
     const hash = await hashPassword(password);
     const now = this.clock.now().toISOString();
     return this.repo.transaction(() => {
@@ -97,6 +97,7 @@ export class UsersService {
   }
 
   update(actor: Actor, id: number, input: Omit<UserInput, 'email'>): void {
+    assertActorMay(actor, 'users.manage');
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {
       const before = this.get(id);
@@ -117,6 +118,7 @@ export class UsersService {
   }
 
   setDisabled(actor: Actor, id: number, disabled: boolean): void {
+    assertActorMay(actor, 'users.manage');
     const now = this.clock.now().toISOString();
     let sessionIds: string[] = [];
     this.repo.transaction(() => {
@@ -150,6 +152,7 @@ export class UsersService {
 
   /** Sets a new temporary password and signs the person out everywhere. */
   async resetPassword(actor: Actor, id: number): Promise<string> {
+    assertActorMay(actor, 'users.manage');
     this.get(id);
     // Your own reset would sign you out before you saw the new password: change it on /account/password.
     if (actor.userId === id) throw new ConflictError('users.errors.reset_yourself');

@@ -1,0 +1,13 @@
+/** One line of the audit log: who did what, when, to which record. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actorUserId: number | null;
+  actorLabel: string;
+  action: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  branchId: number | null;
+  ip: string | null;
+  details: Record<string, unknown>;
+}
