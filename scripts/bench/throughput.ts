@@ -59,13 +59,15 @@ interface Load {
   p50: number;
   p99: number;
   failures: number;
+  /** Requests answered, warm-up included. */
+  answered: number;
 }
 
 async function load(url: string, connections: number, headers: Record<string, string>): Promise<Load> {
   // Warm-up (JIT, EJS cache, SQLite page cache) so both sides are measured hot.
-  await autocannon({ url, connections, duration: 2, headers });
+  const warm = await autocannon({ url, connections, duration: 2, headers });
   const r = await autocannon({ url, connections, duration: DURATION_S, headers });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failures: r.errors + r.timeouts + r.non2xx };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failures: r.errors + r.timeouts + r.non2xx, answered: warm.requests.total + r.requests.total };
 }
 
 interface Case {
@@ -80,10 +82,22 @@ interface Row {
   bytes: number;
   app: Load;
   bare: Load;
+  /** CPU time of the app process per request (Linux only): stays comparable when other work shares the CPU. */
+  cpuMsPerRequest: number | null;
+}
+
+/** User + system CPU milliseconds a process has used so far (Linux /proc), or null elsewhere. */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks; 100 Hz on Linux
+  } catch {
+    return null;
+  }
 }
 
 /** Measures one page and a bare server with the same bytes, at the mode's number of connections. */
-async function measure(appUrl: string, c: Case): Promise<Row> {
+async function measure(appUrl: string, appPid: number | undefined, c: Case): Promise<Row> {
   const page = await request(appUrl + c.path, { headers: c.headers });
   if (page.status !== 200 || page.headers['content-encoding']) throw new Error(`unexpected ${c.path}: ${page.status} ${String(page.headers['content-encoding'])}`);
   const bodyFile = path.join(tempDataDir(), 'page.html');
@@ -92,9 +106,12 @@ async function measure(appUrl: string, c: Case): Promise<Row> {
   try {
     if (!(await request(bare.url)).body.equals(page.body)) throw new Error('bare server does not return the same bytes');
     const connections = c.mode === 'cached' ? CACHED_CONNECTIONS : UNCACHED_CONNECTIONS;
+    const before = cpuMs(appPid);
     const app = await load(appUrl + c.path, connections, c.headers);
+    const after = cpuMs(appPid);
     const bareLoad = await load(bare.url, connections, {});
-    return { c, bytes: page.body.length, app, bare: bareLoad };
+    const cpuMsPerRequest = before === null || after === null ? null : (after - before) / app.answered;
+    return { c, bytes: page.body.length, app, bare: bareLoad, cpuMsPerRequest };
   } finally {
     bare.stop();
   }
@@ -132,9 +149,9 @@ async function main(): Promise<void> {
     );
     console.log('/desk has no cached row: a signed-in page is never shared. /book/time is not in the micro-cache, so its "cached" row is a full render at 50 connections.');
     const rows: Row[] = [];
-    for (const c of cases) rows.push(await measure(app.url, c));
+    for (const c of cases) rows.push(await measure(app.url, app.child.pid, c));
     printTable(
-      ['page', 'mode', 'conns', 'bytes', 'app req/s', 'p50', 'p99', 'bare req/s', 'ratio', 'failed'],
+      ['page', 'mode', 'conns', 'bytes', 'app req/s', 'p50', 'p99', 'app CPU/req', 'bare req/s', 'ratio', 'failed'],
       rows.map((r) => [
         r.c.page,
         r.c.mode,
@@ -143,6 +160,7 @@ async function main(): Promise<void> {
         r.app.rps.toFixed(0),
         `${r.app.p50} ms`,
         `${r.app.p99} ms`,
+        r.cpuMsPerRequest === null ? '-' : `${r.cpuMsPerRequest.toFixed(2)} ms`,
         r.bare.rps.toFixed(0),
         (r.app.rps / r.bare.rps).toFixed(3),
         String(r.app.failures),
