@@ -53,7 +53,7 @@ function offsetThroughIntl(ms: number): number {
 /**
  * Offsets by UTC hour. Rendering a week of slots asks for the same few hours thousands of times, and
  * Intl was the largest cost of `/book/time` (issue 8). Europe/Amsterdam changes its offset only at whole
- * UTC hours (01:00 UTC), but an hour is cached only when its first and last millisecond agree, so the cache
+ * UTC hours (01:00 UTC), but an hour is cached only when its first and last minute agree, so the cache
  * stays exact even for a zone (or a historical date) where that is not so. Bounded: cleared when full.
  */
 const offsetByHour = new Map<number, number>();
