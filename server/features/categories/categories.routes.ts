@@ -3,7 +3,7 @@ import type { RouteDeps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
 import { BadRequestError, NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
-import { methodNotAllowed } from '../../http/routes';
+import { methodNotAllowed, pathId } from '../../http/routes';
 import { parseForm, type FieldError, type FormValues } from '../../http/validation';
 import type { AdminSection } from '../admin/admin.routes';
 import { TAXONOMY_KINDS, isTaxonomyKind, type TaxonomyEntry, type TaxonomyKind } from './categories.service';
@@ -47,9 +47,7 @@ export function categoriesRouter(deps: RouteDeps): Router {
   };
 
   const entryParam = (req: Request): TaxonomyEntry => {
-    const id = parseId(req.params.id);
-    if (id === null) throw new NotFoundError();
-    return deps.categories.entryToManage(req.user!, id);
+    return deps.categories.entryToManage(req.user!, pathId(req));
   };
 
   router

@@ -1,11 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../../deps';
-import { parseId, requireCapability } from '../../http/auth';
+import { requireCapability } from '../../http/auth';
 import { choosableBranches } from '../../http/branch-scope';
-import { BadRequestError, NotFoundError } from '../../http/errors';
+import { BadRequestError } from '../../http/errors';
 import { may } from '../../policy/policy';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
-import { methodNotAllowed } from '../../http/routes';
+import { methodNotAllowed, pathId } from '../../http/routes';
 import { parseForm, type FieldError, type FormValues } from '../../http/validation';
 import type { AdminSection } from '../admin/admin.routes';
 import { PARTNER_KINDS, mayManagePartner, type Partner, type PartnerInput } from './partners.service';
@@ -84,9 +84,7 @@ export function partnersRouter(deps: RouteDeps): Router {
     .all(methodNotAllowed);
 
   const partnerParam = (req: Request): Partner => {
-    const id = parseId(req.params.id);
-    if (id === null) throw new NotFoundError();
-    return deps.partners.manageable(req.user!, id);
+    return deps.partners.manageable(req.user!, pathId(req));
   };
 
   router
