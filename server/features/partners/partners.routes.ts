@@ -2,11 +2,10 @@ import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../../deps';
 import { requireCapability } from '../../http/auth';
 import { choosableBranches } from '../../http/branch-scope';
-import { BadRequestError } from '../../http/errors';
 import { may } from '../../policy/policy';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed, pathId } from '../../http/routes';
-import { parseForm, type FieldError, type FormValues } from '../../http/validation';
+import { parseForm, parseOrBadRequest, type FieldError, type FormValues } from '../../http/validation';
 import type { AdminSection } from '../admin/admin.routes';
 import { PARTNER_KINDS, mayManagePartner, type Partner, type PartnerInput } from './partners.service';
 import { PARTNER_FIELDS, RETIRE_FIELDS, partnerSchema, retireSchema } from './partners.schema';
@@ -108,10 +107,9 @@ export function partnersRouter(deps: RouteDeps): Router {
     .route('/:id/retire')
     .post((req, res) => {
       const p = partnerParam(req);
-      const form = parseForm(retireSchema, req.body, RETIRE_FIELDS);
-      if (!form.ok) throw new BadRequestError();
-      deps.partners.setRetired(actorOf(req), req.user!, p.id, form.data.retired);
-      flash(req, 'success', form.data.retired ? 'partners.flash.retired' : 'partners.flash.restored', { name: p.name });
+      const { retired } = parseOrBadRequest(retireSchema, req.body, RETIRE_FIELDS);
+      deps.partners.setRetired(actorOf(req), req.user!, p.id, retired);
+      flash(req, 'success', retired ? 'partners.flash.retired' : 'partners.flash.restored', { name: p.name });
       redirectAfterPost(res, '/admin/partners');
     })
     .all(methodNotAllowed);

@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
 import { methodNotAllowed, pathId } from '../../http/routes';
-import { parseForm } from '../../http/validation';
+import { parseOrBadRequest } from '../../http/validation';
 import { parseId, requireCapability } from '../../http/auth';
-import { BadRequestError, NotFoundError } from '../../http/errors';
+import { NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import type { QueueActionResult } from './queue.service';
 import { CALL_FIELDS, callSchema } from './queue.schema';
@@ -31,11 +31,7 @@ export function queueRouter(deps: Deps): Router {
   };
 
   // The desk comes from a <select> of the branch's desks, so a bad value is a forged or broken form: 400.
-  const deskOf = (req: Request): number => {
-    const form = parseForm(callSchema, req.body, CALL_FIELDS);
-    if (!form.ok) throw new BadRequestError();
-    return form.data.desk;
-  };
+  const deskOf = (req: Request): number => parseOrBadRequest(callSchema, req.body, CALL_FIELDS).desk;
 
   // Each desk button is a POST of its own: staff only, any other method 405.
   const deskButton = (path: string, handler: (req: Request, res: Response) => void): void => {
