@@ -61,6 +61,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   return { url, server, io, deps, close };
 }
 
+/** The first line a person sees: where to go next. On an empty database that is the first-run setup. */
+export function startedMessage(config: Config, deps: Deps): string {
+  return deps.auth.needsSetup()
+    ? `Dichterbij is running. No administrator yet: open ${config.baseUrl}/setup to create the first one.`
+    : `Dichterbij is running at ${config.baseUrl}`;
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -72,9 +79,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.env === 'production' ? 'json' : 'text');
   const running = await startServer(config, { logger });
-  logger.info({ url: running.url, baseUrl: config.baseUrl, database: config.databasePath, mail: config.smtpUrl ? 'smtp' : 'outbox files' }, 'Dichterbij is running');
+  logger.info({ url: running.url, database: config.databasePath, mail: config.smtpUrl ? 'smtp' : 'outbox files' }, startedMessage(config, running.deps));
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);

@@ -3,6 +3,7 @@ import type { Deps } from '../deps';
 import { LANGUAGES, chooseLanguage, directionOf, type Translate } from '../lib/i18n';
 import { formatLocal } from '../lib/time';
 import type { Actor } from '../lib/actor';
+import { may, type Capability } from '../policy/policy';
 import { LANG_COOKIE, readCookie } from './cookies';
 
 export { LANG_COOKIE };
@@ -28,6 +29,8 @@ export function templateLocals(deps: Deps): RequestHandler {
     res.locals.currentPath = req.path;
     res.locals.currentUrl = req.originalUrl;
     res.locals.user = null;
+    // Templates ask the same policy as the services, for links and buttons (never as the permission itself).
+    res.locals.may = (capability: Capability, branchId?: number): boolean => may(req.user, capability, branchId);
     res.locals.errors = [];
     res.locals.values = {};
     res.locals.formatLocal = (d: Date | string, pattern: string) => formatLocal(new Date(d), pattern, lang);

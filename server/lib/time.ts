@@ -39,10 +39,46 @@ interface WallClock {
   time: LocalTime;
 }
 
-function wallClock(instant: Date): WallClock {
+const HOUR_MS = 3_600_000;
+
+/** The zone's UTC offset at an instant, in milliseconds, read through Intl (slow: ~10 µs a call). */
+function offsetThroughIntl(ms: number): number {
   const parts: Record<string, string> = {};
-  for (const p of ZONE_PARTS.formatToParts(instant)) parts[p.type] = p.value;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+  for (const p of ZONE_PARTS.formatToParts(new Date(ms))) parts[p.type] = p.value;
+  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
+  // The formatter has minute precision; the offset is the wall clock minus the instant, both floored to the minute.
+  return wall - (ms - (((ms % 60_000) + 60_000) % 60_000));
+}
+
+/**
+ * Offsets by UTC hour. Rendering a week of slots asks for the same few hours thousands of times, and
+ * Intl was the largest cost of `/book/time` (issue 8). Europe/Amsterdam changes its offset only at whole
+ * UTC hours (01:00 UTC), but an hour is cached only when its first and last minute agree, so the cache
+ * stays exact even for a zone (or a historical date) where that is not so. Bounded: cleared when full.
+ */
+const offsetByHour = new Map<number, number>();
+const MAX_CACHED_HOURS = 50_000;
+
+function zoneOffsetMs(ms: number): number {
+  const hour = Math.floor(ms / HOUR_MS);
+  const cached = offsetByHour.get(hour);
+  if (cached !== undefined) return cached;
+  const start = offsetThroughIntl(hour * HOUR_MS);
+  if (start !== offsetThroughIntl(hour * HOUR_MS + HOUR_MS - 60_000)) return offsetThroughIntl(ms);
+  if (offsetByHour.size >= MAX_CACHED_HOURS) offsetByHour.clear();
+  offsetByHour.set(hour, start);
+  return start;
+}
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+function wallClock(instant: Date): WallClock {
+  const ms = instant.getTime();
+  const wall = new Date(ms + zoneOffsetMs(ms));
+  return {
+    date: `${wall.getUTCFullYear()}-${pad2(wall.getUTCMonth() + 1)}-${pad2(wall.getUTCDate())}`,
+    time: `${pad2(wall.getUTCHours())}:${pad2(wall.getUTCMinutes())}`,
+  };
 }
 
 export function localDate(instant: Date): LocalDate {
@@ -88,8 +124,53 @@ export function timeFromMinutes(minutes: number): LocalTime {
 /**
  * The instant of a wall-clock time in Amsterdam. Returns null for a time that does not exist
  * (the hour skipped when clocks go forward), so callers never invent a slot.
+ *
+ * Fast path: when the offset is the same just before the local day starts and just after it ends, the
+ * offset does not change during the day (Amsterdam changes at most twice a year, months apart), so every
+ * time of the day is plain arithmetic. On the two clock-change days a year the exact path runs.
  */
 export function zonedInstant(date: LocalDate, time: LocalTime): Date | null {
+  const asUtc = dateToUtcMs(date) + minutesOfDay(time) * 60_000;
+  const offset = steadyOffsetOfDay(date);
+  return offset === null ? zonedInstantExact(date, time) : new Date(asUtc - offset);
+}
+
+const offsetByDay = new Map<LocalDate, number | null>();
+const MAX_CACHED_DAYS = 5_000;
+
+/** The day's offset if it does not change from before its first to after its last minute, else null. */
+function steadyOffsetOfDay(date: LocalDate): number | null {
+  const cached = offsetByDay.get(date);
+  if (cached !== undefined) return cached;
+  const offset = steadyOffsetThroughHours(date);
+  if (offsetByDay.size >= MAX_CACHED_DAYS) offsetByDay.clear();
+  offsetByDay.set(date, offset);
+  return offset;
+}
+
+function steadyOffsetThroughHours(date: LocalDate): number | null {
+  const midnightUtc = dateToUtcMs(date);
+  // 14 hours either side covers every offset the world uses (-12:00 … +14:00), so these two instants
+  // lie outside the local day whatever the zone.
+  const before = zoneOffsetMs(midnightUtc - 14 * HOUR_MS);
+  const after = zoneOffsetMs(midnightUtc + 38 * HOUR_MS);
+  return before === after ? before : null;
+}
+
+/**
+ * For one local date, a function from minutes after midnight to the instant (ms since the epoch), or null
+ * for a time that does not exist that day. Availability asks this for every slot of every day in the
+ * booking horizon, so the day's offset is looked up once, not per slot.
+ */
+export function instantsOfDay(date: LocalDate): (minutes: number) => number | null {
+  const base = dateToUtcMs(date);
+  const offset = steadyOffsetOfDay(date);
+  if (offset !== null) return (minutes) => base + minutes * 60_000 - offset;
+  return (minutes) => zonedInstantExact(date, timeFromMinutes(minutes))?.getTime() ?? null;
+}
+
+/** The exact conversion: iterate on the offset at the guessed instant, then check it reads back. */
+export function zonedInstantExact(date: LocalDate, time: LocalTime): Date | null {
   // Treat the wall-clock time as UTC, then correct by the zone's offset at that moment; a second pass
   // settles the offset on days when it changes. A time that still does not read back does not exist.
   const asUtc = dateToUtcMs(date) + minutesOfDay(time) * 60_000;
@@ -105,9 +186,16 @@ export function zonedInstant(date: LocalDate, time: LocalTime): Date | null {
   return instant;
 }
 
-/** Human formats, in the user's language. */
+/**
+ * Human formats, in the user's language. dayjs' timezone plugin goes through Intl on every call; the
+ * cached offset gives the same wall clock, formatted as if it were UTC. Patterns that print the offset
+ * itself (Z, ZZ, z) take the plugin's path, which knows the zone.
+ */
 export function formatLocal(instant: Date, pattern: string, lang = 'nl'): string {
-  return dayjs(instant).tz(TIME_ZONE).locale(lang).format(pattern);
+  if (/[Zz]/.test(pattern.replace(/\[[^\]]*\]/g, ''))) return dayjs(instant).tz(TIME_ZONE).locale(lang).format(pattern);
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) return dayjs(instant).format(pattern); // "Invalid Date", as before
+  return dayjs.utc(ms + zoneOffsetMs(ms)).locale(lang).format(pattern);
 }
 
 export { dayjs };

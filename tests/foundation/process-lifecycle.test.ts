@@ -43,8 +43,44 @@ describe('the compiled server as a process', () => {
     await setupAdmin(server, 'ada@bieb.nl');
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    expect(server.output()).not.toMatch(/"level":(50|60)/);
+    // Development logs are text lines: no error in either format.
+    expect(server.output()).not.toMatch(/"level":(50|60)|^\d\d:\d\d:\d\d (ERROR|FATAL)/m);
     expect(readUsers(env.DATABASE_PATH)).toEqual({ integrity: 'ok', emails: ['ada@bieb.nl'] });
+  });
+
+  test('the first log line says where to go: /setup on an empty database; text in development, JSON in production', async () => {
+    const dir = tempDir();
+    const port = String(await freePort());
+    const env = { PORT: port, DATABASE_PATH: path.join(dir, 'dichterbij.sqlite'), LOG_LEVEL: 'info' };
+    const firstLine = async (server: CompiledServer): Promise<string> => {
+      for (let i = 0; i < 50 && !server.output().includes('\n'); i++) await new Promise((r) => setTimeout(r, 100));
+      return server.output().split('\n')[0];
+    };
+    const dev = await startCompiledServer(env);
+    try {
+      expect(await firstLine(dev)).toMatch(
+        new RegExp(`^\\d\\d:\\d\\d:\\d\\d INFO  Dichterbij is running\\. No administrator yet: open http://localhost:${port}/setup to create the first one\\. url=http://127\\.0\\.0\\.1:${port} `),
+      );
+      await setupAdmin(dev, 'ada@bieb.nl');
+    } finally {
+      dev.child.kill('SIGTERM');
+      expect(await dev.exited).toBe(0);
+    }
+    const production = { ...env, NODE_ENV: 'production', BASE_URL: 'https://bieb.example.nl', SESSION_SECRET: 'x'.repeat(32), MAIL_FROM: 'Bieb <ido@bieb.example.nl>' };
+    const prod = await startCompiledServer(production);
+    try {
+      expect(JSON.parse(await firstLine(prod))).toMatchObject({ level: 30, msg: 'Dichterbij is running at https://bieb.example.nl' });
+    } finally {
+      prod.child.kill('SIGTERM');
+      expect(await prod.exited).toBe(0);
+    }
+    const empty = await startCompiledServer({ ...production, DATABASE_PATH: path.join(dir, 'empty.sqlite') });
+    try {
+      expect(JSON.parse(await firstLine(empty))).toMatchObject({ msg: 'Dichterbij is running. No administrator yet: open https://bieb.example.nl/setup to create the first one.' });
+    } finally {
+      empty.child.kill('SIGTERM');
+      expect(await empty.exited).toBe(0);
+    }
   });
 
   test('kill -9 right after a confirmed write: the data is there after a restart', async () => {

@@ -118,7 +118,7 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'POST /intake/:id/undo': [scoped('intake.register', (r) => `/intake/${r.question}/undo`)],
   'GET /intake/tiles': [scoped('intake.configure', (r) => `/intake/tiles?branch=${r.branch}`)],
   'POST /intake/tiles': [scoped('intake.configure', () => '/intake/tiles', (r) => ({ branch: String(r.branch) }))],
-  'POST /intake/tiles/:id/delete': [scoped('intake.configure', (r) => `/intake/tiles/${r.tile}/delete`)],
+  'POST /intake/tiles/:id/delete': [scoped('intake.configure', (r) => `/intake/tiles/${r.tile}/delete`, (r) => ({ branch: String(r.branch) }))],
 
   // Management.
   'GET /admin': [global('admin.open', '/admin')],

@@ -58,10 +58,15 @@ export class AvailabilityService {
 
   /** Days with free times, starting at `fromDate`, looking at most `searchDays` ahead; for paging. */
   nextFreeDays(branchId: number, fromDate: string, wanted: number, searchDays = 42): { days: FreeDay[]; nextFrom: string | null } {
-    const all = this.freeDays(branchId, fromDate, searchDays).filter((d) => d.slots.length > 0);
-    const days = all.slice(0, wanted);
-    const nextFrom = all.length > wanted ? all[wanted].date : null;
-    return { days, nextFrom };
+    // A week at a time, stopping once one day more than shown is found (it tells where the next page
+    // starts): the picker shows a few days, and working out six weeks of slots for them was the largest
+    // cost of rendering /book/time.
+    const found: FreeDay[] = [];
+    for (let offset = 0; offset < searchDays && found.length <= wanted; offset += 7) {
+      const span = Math.min(7, searchDays - offset);
+      found.push(...this.freeDays(branchId, addDays(fromDate, offset), span).filter((d) => d.slots.length > 0));
+    }
+    return { days: found.slice(0, wanted), nextFrom: found.length > wanted ? found[wanted].date : null };
   }
 
   nearestFreeTo(branchId: number, startsAt: string, count: number): FreeSlot[] {

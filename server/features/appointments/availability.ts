@@ -1,4 +1,4 @@
-import { addDays, localDate, minutesOfDay, timeFromMinutes, zonedInstant, type LocalDate, type LocalTime } from '../../lib/time';
+import { addDays, instantsOfDay, localDate, minutesOfDay, timeFromMinutes, type LocalDate, type LocalTime } from '../../lib/time';
 
 /**
  * Availability as pure functions: opening hours in, bookable times out. No database, no clock; callers
@@ -41,21 +41,51 @@ export interface FreeDay {
  * slot length in real time.
  */
 export function daySlots(day: ScheduleDay, slotMinutes: number): Slot[] {
-  const seen = new Set<string>();
-  const out: Slot[] = [];
-  const periods = [...day.periods].sort((a, b) => a.opens.localeCompare(b.opens));
+  return timedSlots(day, slotMinutes).map((t) => t.slot);
+}
+
+/** A slot with its start in milliseconds, so filtering a horizon of slots never parses a date string again. */
+interface TimedSlot {
+  slot: Slot;
+  startMs: number;
+}
+
+/**
+ * The time picker asks for every day of the booking horizon (six weeks) on every render, and the answer
+ * depends only on the date, the slot length and the opening periods: remembered, bounded, and frozen so no
+ * caller can change a shared slot.
+ */
+const slotsByDay = new Map<string, readonly TimedSlot[]>();
+const MAX_REMEMBERED_DAYS = 2_000;
+
+function timedSlots(day: ScheduleDay, slotMinutes: number): readonly TimedSlot[] {
+  let key = `${day.date}|${slotMinutes}`;
+  for (const p of day.periods) key += `|${p.opens}-${p.closes}`;
+  const known = slotsByDay.get(key);
+  if (known) return known;
+  const slots = computeTimedSlots(day, slotMinutes);
+  if (slotsByDay.size >= MAX_REMEMBERED_DAYS) slotsByDay.clear();
+  slotsByDay.set(key, slots);
+  return slots;
+}
+
+function computeTimedSlots(day: ScheduleDay, slotMinutes: number): readonly TimedSlot[] {
+  const seen = new Set<number>();
+  const out: TimedSlot[] = [];
+  const instantAt = instantsOfDay(day.date);
+  const periods = day.periods.length > 1 ? [...day.periods].sort((a, b) => a.opens.localeCompare(b.opens)) : day.periods;
   for (const p of periods) {
     const closes = minutesOfDay(p.closes);
     for (let m = minutesOfDay(p.opens); m + slotMinutes <= closes; m += slotMinutes) {
-      const time = timeFromMinutes(m);
-      if (seen.has(time)) continue;
-      const start = zonedInstant(day.date, time);
-      if (!start) continue;
-      seen.add(time);
-      out.push({ date: day.date, time, startsAt: start.toISOString(), endsAt: new Date(start.getTime() + slotMinutes * 60_000).toISOString() });
+      if (seen.has(m)) continue;
+      const startMs = instantAt(m);
+      if (startMs === null) continue;
+      seen.add(m);
+      const slot = { date: day.date, time: timeFromMinutes(m), startsAt: new Date(startMs).toISOString(), endsAt: new Date(startMs + slotMinutes * 60_000).toISOString() };
+      out.push(Object.freeze({ slot: Object.freeze(slot), startMs }));
     }
   }
-  return out;
+  return Object.freeze(out);
 }
 
 /** The first local date a citizen may not book any more. */
@@ -74,8 +104,8 @@ export function freeDays(days: ScheduleDay[], rules: SlotRules, booked: Readonly
   for (const day of days) {
     if (day.date >= lastDate) continue;
     const slots: FreeSlot[] = [];
-    for (const slot of daySlots(day, rules.slotMinutes)) {
-      if (Date.parse(slot.startsAt) < earliest) continue;
+    for (const { slot, startMs } of timedSlots(day, rules.slotMinutes)) {
+      if (startMs < earliest) continue;
       const free = rules.desks - (booked.get(slot.startsAt) ?? 0);
       if (free > 0) slots.push({ ...slot, free });
     }

@@ -16,6 +16,9 @@ export class CategoriesRepository {
   private readonly labelsStmt;
   private readonly sortStmt;
   private readonly retireStmt;
+  private readonly dataVersionStmt;
+  /** Writes through this repository, counted so the service's cache notices them (see changeStamp). */
+  private ownWrites = 0;
 
   constructor(private readonly db: Db) {
     this.allStmt = db.prepare(`SELECT ${COLUMNS} FROM taxonomy ORDER BY kind, parent_id, sort_order, id`);
@@ -36,6 +39,17 @@ export class CategoriesRepository {
     this.labelsStmt = db.prepare('UPDATE taxonomy SET label_nl = @labelNl, label_en = @labelEn, updated_at = @now WHERE id = @id');
     this.sortStmt = db.prepare('UPDATE taxonomy SET sort_order = @sortOrder, updated_at = @now WHERE id = @id');
     this.retireStmt = db.prepare('UPDATE taxonomy SET retired_at = @retiredAt, updated_at = @now WHERE id = @id');
+    this.dataVersionStmt = db.prepare('PRAGMA data_version').pluck();
+  }
+
+  /**
+   * Differs from the last answer whenever the taxonomy may have changed: after a write through this
+   * repository (counted here, even one that is rolled back: a needless re-read is harmless), or after a
+   * commit by any other connection to the database file (SQLite's data_version, e.g. `npm run seed:demo`
+   * while the server runs). One cheap pragma instead of reading every entry.
+   */
+  changeStamp(): string {
+    return `${String(this.dataVersionStmt.get())}:${this.ownWrites}`;
   }
 
   listAll(): TaxonomyEntry[] {
@@ -60,18 +74,22 @@ export class CategoriesRepository {
   }
 
   insert(e: NewEntry, now: string): number {
+    this.ownWrites++;
     return Number(this.insertStmt.run({ ...e, now }).lastInsertRowid);
   }
 
   updateLabels(id: number, labelNl: string, labelEn: string, now: string): void {
+    this.ownWrites++;
     this.labelsStmt.run({ id, labelNl, labelEn, now });
   }
 
   setSortOrder(id: number, sortOrder: number, now: string): void {
+    this.ownWrites++;
     this.sortStmt.run({ id, sortOrder, now });
   }
 
   setRetired(id: number, retiredAt: string | null, now: string): void {
+    this.ownWrites++;
     this.retireStmt.run({ id, retiredAt, now });
   }
 

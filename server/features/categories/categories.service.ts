@@ -33,9 +33,18 @@ export class CategoriesService {
     private readonly clock: Clock,
   ) {}
 
-  /** Every entry, retired ones included, for forms, lists and statistics. */
+  private cached: { stamp: string; taxonomy: Taxonomy } | null = null;
+
+  /**
+   * Every entry, retired ones included, for forms, lists and statistics. The desk and the intake form ask
+   * for it on every render, and it changes a few times a year: kept in memory and re-read only when the
+   * repository's change stamp moves (our own writes, or a commit by another process). Entries are frozen
+   * because every request shares them.
+   */
   taxonomy(): Taxonomy {
-    return new Taxonomy(this.repo.listAll());
+    const stamp = this.repo.changeStamp();
+    if (this.cached?.stamp !== stamp) this.cached = { stamp, taxonomy: new Taxonomy(this.repo.listAll().map((e) => Object.freeze(e))) };
+    return this.cached.taxonomy;
   }
 
   get(id: number): TaxonomyEntry {

@@ -1,13 +1,13 @@
 import type { TaxonomyEntry, TaxonomyKind } from './categories.model';
 
 /**
- * All categories at one moment, for building a form or labelling a list in one pass. There are fewer than
- * a few hundred entries, so one query per request is cheaper than any cache (and never stale).
+ * All categories at one moment, for building a form or labelling a list in one pass. Shared between
+ * requests (CategoriesService keeps one until the categories change), so it is never modified.
  */
 export class Taxonomy {
   private readonly byId = new Map<number, TaxonomyEntry>();
 
-  constructor(readonly entries: TaxonomyEntry[]) {
+  constructor(readonly entries: readonly TaxonomyEntry[]) {
     for (const e of entries) this.byId.set(e.id, e);
   }
 

@@ -88,6 +88,9 @@ export function intakeRouter(deps: RouteDeps): Router {
     .post((req, res) => {
       const user = req.user!;
       const body = (req.body ?? {}) as Record<string, unknown>;
+      // A new visit names its branch in the form: checked before anything else is read (400 malformed, 404 not
+      // theirs). A further question of an existing visit takes the visit's branch (checked by the service).
+      if (!body.visit) branchScope(req, deps.branches, 'intake.register');
       const hidden = parseForm(visitSchema, body, VISIT_FIELDS);
       if (!hidden.ok) throw new BadRequestError();
       const start = deps.intake.startFromForm(user, hidden.data);
@@ -112,6 +115,7 @@ export function intakeRouter(deps: RouteDeps): Router {
     .route('/tally')
     .all(registers)
     .post((req, res) => {
+      branchScope(req, deps.branches, 'intake.register');
       const tally = parseOrBadRequest(tallySchema, req.body, TALLY_FIELDS);
       const { tile } = deps.intake.registerFromTile(req.user!, tally.branch, tally.tile);
       flash(req, 'success', 'intake.flash.tallied', { label: labelOf(tile, req.lang) });

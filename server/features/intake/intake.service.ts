@@ -1,7 +1,7 @@
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
 import { assertMay, may, type CurrentUser } from '../../policy/policy';
-import { BadRequestError, ForbiddenError, GoneError, NotFoundError } from '../../http/errors';
+import { BadRequestError, ConflictError, GoneError, NotFoundError } from '../../http/errors';
 import type { FieldError } from '../../http/validation';
 import { addDays, isoWeekday, localDate } from '../../lib/time';
 import type { Notifier } from '../../realtime/notifier';
@@ -206,7 +206,9 @@ export class IntakeService {
     const now = this.clock.now();
     return this.repo.transaction(() => {
       const q = this.questionFor(user, id);
-      if (q.createdBy !== user.id) throw new ForbiddenError();
+      // Undo is the registrar's own five-minute slip-up button; a colleague holds the same right to correct
+      // the record (edit), so this is a conflict with the record, not a missing permission.
+      if (q.createdBy !== user.id) throw new ConflictError('intake.errors.undo_not_own');
       if (!this.isUndoable(q, user.id, now)) throw new GoneError('intake.errors.undo_expired');
       this.repo.deleteQuestion(id);
       if (this.repo.countQuestionsInVisit(q.visitId) === 0) this.repo.deleteVisit(q.visitId);

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../../deps';
 import { requireCapability } from '../../http/auth';
 import { choosableBranches } from '../../http/branch-scope';
-import { may } from '../../policy/policy';
+import { assertMay, may } from '../../policy/policy';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed, pathId } from '../../http/routes';
 import { parseForm, parseOrBadRequest, type FieldError, type FormValues } from '../../http/validation';
@@ -73,6 +73,10 @@ export function partnersRouter(deps: RouteDeps): Router {
       renderForm(req, res, 200, null, { name: '', kind: 'other', phone: '', website: '', notes: '', scope }, []);
     })
     .post((req, res) => {
+      // Whose list the partner joins is decided first: a branch the person may not manage is 404, before
+      // any other field is read (so the answer never depends on what else was typed).
+      const requested = (req.body as Record<string, unknown> | undefined)?.scope;
+      if (typeof requested === 'string' && /^[1-9]\d{0,15}$/.test(requested)) assertMay(req.user, 'partners.manage', Number(requested));
       const form = parseForm(partnerSchema, req.body, PARTNER_FIELDS);
       if (!form.ok) return renderForm(req, res, 400, null, form.values, form.errors);
       const branchId = scopeFrom(form.data.scope);
