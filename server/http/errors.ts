@@ -12,39 +12,25 @@ export class AppError extends Error {
   }
 }
 
-export class BadRequestError extends AppError {
-  constructor(messageKey = 'errors.400.text') {
-    super(400, messageKey);
-  }
+/** The base of an error that is one HTTP status with a default message key `errors.<status>.text`. */
+function statusError(status: number): new (messageKey?: string) => AppError {
+  return class extends AppError {
+    constructor(messageKey = `errors.${status}.text`) {
+      super(status, messageKey);
+    }
+  };
 }
-export class ForbiddenError extends AppError {
-  constructor(messageKey = 'errors.403.text') {
-    super(403, messageKey);
-  }
-}
-export class NotFoundError extends AppError {
-  constructor(messageKey = 'errors.404.text') {
-    super(404, messageKey);
-  }
-}
+
+export class BadRequestError extends statusError(400) {}
+export class ForbiddenError extends statusError(403) {}
+export class NotFoundError extends statusError(404) {}
+export class ConflictError extends statusError(409) {}
+export class GoneError extends statusError(410) {}
+export class TooManyRequestsError extends statusError(429) {}
+
 export class MethodNotAllowedError extends AppError {
   /** The methods the path does take, for the Allow header (RFC 9110 requires it on a 405). */
   constructor(readonly allow: readonly string[] = ['GET', 'HEAD', 'POST']) {
     super(405, 'errors.405.text');
-  }
-}
-export class ConflictError extends AppError {
-  constructor(messageKey = 'errors.409.text') {
-    super(409, messageKey);
-  }
-}
-export class GoneError extends AppError {
-  constructor(messageKey = 'errors.410.text') {
-    super(410, messageKey);
-  }
-}
-export class TooManyRequestsError extends AppError {
-  constructor(messageKey = 'errors.429.text') {
-    super(429, messageKey);
   }
 }

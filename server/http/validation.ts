@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BadRequestError } from './errors';
 
 export interface FieldError {
   /** The form field's name, which is also its element id, so the summary can link to it. */
@@ -48,6 +49,16 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown, fields:
   // Order the summary as the fields appear on the page.
   errors.sort((a, b) => fields.indexOf(a.field) - fields.indexOf(b.field));
   return { ok: false, errors, values };
+}
+
+/**
+ * For a form with nothing to type (a button, hidden fields, a select of fixed choices): a value the schema
+ * refuses comes from a forged or broken form, so there is no form to show again, only a 400.
+ */
+export function parseOrBadRequest<S extends z.ZodType>(schema: S, body: unknown, fields: readonly string[]): z.output<S> {
+  const form = parseForm(schema, body, fields);
+  if (!form.ok) throw new BadRequestError();
+  return form.data;
 }
 
 // Control characters: C0 (NUL, backspace, escape, ...), DEL and C1. Stored as-is they corrupt exports, logs

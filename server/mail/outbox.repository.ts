@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { allRows, oneRow } from '../db/rows';
 
 export interface Attachment {
   filename: string;
@@ -29,59 +30,19 @@ export interface OutboxMessage {
   sentAt: string | null;
 }
 
-interface RawOutbox {
-  id: number;
-  message_id: string;
-  kind: string;
-  to_address: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
-  attachments: string;
-  related_type: string | null;
-  related_id: number | null;
-  status: OutboxMessage['status'];
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  created_at: string;
-  sent_at: string | null;
+/** An outbox row as selected: the columns carry the model's names; only attachments (JSON text) needs converting. */
+type StoredOutbox = Omit<OutboxMessage, 'attachments'> & { attachments: string };
+
+const COLUMNS = `id, message_id AS messageId, kind, to_address AS "to", subject, text_body AS "text", html_body AS "html", attachments,
+  related_type AS relatedType, related_id AS relatedId, status, attempts, next_attempt_at AS nextAttemptAt,
+  last_error AS lastError, created_at AS createdAt, sent_at AS sentAt`;
+
+function toMessage(r: StoredOutbox): OutboxMessage {
+  return { ...r, attachments: JSON.parse(r.attachments) as Attachment[] };
 }
 
-const COLUMNS =
-  'id, message_id, kind, to_address, subject, text_body, html_body, attachments, related_type, related_id, status, attempts, next_attempt_at, last_error, created_at, sent_at';
-
-function toMessage(r: RawOutbox): OutboxMessage {
-  return {
-    id: r.id,
-    messageId: r.message_id,
-    kind: r.kind,
-    to: r.to_address,
-    subject: r.subject,
-    text: r.text_body,
-    html: r.html_body,
-    attachments: JSON.parse(r.attachments) as Attachment[],
-    relatedType: r.related_type,
-    relatedId: r.related_id,
-    status: r.status,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    sentAt: r.sent_at,
-  };
-}
-
-export interface NewOutboxMessage {
-  messageId: string;
-  kind: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  attachments: Attachment[];
-  relatedType: string | null;
-  relatedId: number | null;
+export interface NewOutboxMessage
+  extends Pick<OutboxMessage, 'messageId' | 'kind' | 'to' | 'subject' | 'text' | 'html' | 'attachments' | 'relatedType' | 'relatedId'> {
   now: string;
 }
 
@@ -127,7 +88,7 @@ export class OutboxRepository {
   }
 
   findDue(now: string, limit: number): OutboxMessage[] {
-    return (this.dueStmt.all(now, limit) as RawOutbox[]).map(toMessage);
+    return allRows(this.dueStmt.all(now, limit), toMessage);
   }
 
   claim(id: number): boolean {
@@ -151,17 +112,16 @@ export class OutboxRepository {
   }
 
   list(limit: number, offset: number): OutboxMessage[] {
-    return (this.listStmt.all(limit, offset) as RawOutbox[]).map(toMessage);
+    return allRows(this.listStmt.all(limit, offset), toMessage);
   }
 
   /** Newest first, optionally only one status (the admin page's filter). */
   listByStatus(status: OutboxMessage['status'] | null, limit: number, offset: number): OutboxMessage[] {
-    return (this.listFilteredStmt.all({ status, limit, offset }) as RawOutbox[]).map(toMessage);
+    return allRows(this.listFilteredStmt.all({ status, limit, offset }), toMessage);
   }
 
   findById(id: number): OutboxMessage | null {
-    const r = this.byIdStmt.get(id) as RawOutbox | undefined;
-    return r ? toMessage(r) : null;
+    return oneRow(this.byIdStmt.get(id), toMessage);
   }
 
   countByStatus(): Record<string, number> {

@@ -91,6 +91,13 @@ export async function signIn(agent: TestAgent, email: string, password = 'demo-d
   if (res.status !== 303) throw new Error(`sign-in failed for ${email}: ${res.status}`);
 }
 
+/** A fresh agent of the test app, signed in as `email`. */
+export async function signedIn(t: TestApp, email: string, password?: string): Promise<TestAgent> {
+  const agent = t.agent();
+  await signIn(agent, email, password);
+  return agent;
+}
+
 let branchCounter = 0;
 /** A branch open Monday–Friday 09:00–17:00 unless told otherwise. */
 export function createBranch(deps: Deps, overrides: Partial<Parameters<Deps['branches']['create']>[1]> = {}): number {

@@ -1,4 +1,4 @@
-import { createTestApp, csrfToken, createBranch, createUser, signIn, type TestApp } from '../../../tests/helpers/test-app';
+import { createTestApp, csrfToken, createBranch, createUser, signedIn, type TestApp } from '../../../tests/helpers/test-app';
 import { SYSTEM_ACTOR } from '../../lib/actor';
 
 describe('/admin and who may use the admin pages', () => {
@@ -15,11 +15,7 @@ describe('/admin and who may use the admin pages', () => {
   });
   afterEach(() => t.close());
 
-  async function as(email: string): Promise<ReturnType<TestApp['agent']>> {
-    const agent = t.agent();
-    await signIn(agent, email);
-    return agent;
-  }
+  const as = (email: string): ReturnType<typeof signedIn> => signedIn(t, email);
 
   test('admin sees every section; coordinator only branches', async () => {
     const admin = await (await as('boss@bieb.nl')).get('/admin');

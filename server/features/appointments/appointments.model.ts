@@ -92,16 +92,9 @@ export interface CheckedSlot {
   time: string;
 }
 
-export interface BookingInput {
-  branchId: number;
-  topicKey: string;
-  startsAt: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  needs: Needs;
-  language: string;
-  channel: AppointmentChannel;
+/** What a booking asks for: the appointment's own fields as the citizen (or the desk) gives them. */
+export interface BookingInput
+  extends Pick<Appointment, 'branchId' | 'topicKey' | 'startsAt' | 'name' | 'email' | 'phone' | 'needs' | 'language' | 'channel'> {
   /** From the public form, so a repeated POST finds the first booking instead of making a second. */
   idempotencyKey: string | null;
   /** appointments.override_capacity only (asked by the booking service); audited. */

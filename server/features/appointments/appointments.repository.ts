@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { allRows, oneRow } from '../../db/rows';
 import type { Appointment, NewAppointment, SlotMove } from './appointments.model';
 
 export type { AppointmentStatus } from './appointments.model';
@@ -139,23 +140,19 @@ export class AppointmentsRepository {
   }
 
   findById(id: number): Appointment | null {
-    const r = this.byIdStmt.get(id) as AppointmentRow | undefined;
-    return r ? toAppointment(r) : null;
+    return oneRow(this.byIdStmt.get(id), toAppointment);
   }
 
   findByCode(code: string): Appointment | null {
-    const r = this.byCodeStmt.get(code) as AppointmentRow | undefined;
-    return r ? toAppointment(r) : null;
+    return oneRow(this.byCodeStmt.get(code), toAppointment);
   }
 
   findByTokenHash(tokenHash: string): Appointment | null {
-    const r = this.byTokenStmt.get(tokenHash) as AppointmentRow | undefined;
-    return r ? toAppointment(r) : null;
+    return oneRow(this.byTokenStmt.get(tokenHash), toAppointment);
   }
 
   findByIdempotencyKey(key: string): Appointment | null {
-    const r = this.byIdempotencyStmt.get(key) as AppointmentRow | undefined;
-    return r ? toAppointment(r) : null;
+    return oneRow(this.byIdempotencyStmt.get(key), toAppointment);
   }
 
   /** Active bookings per start instant in [from, to), for availability. */
@@ -165,11 +162,11 @@ export class AppointmentsRepository {
   }
 
   listDay(branchId: number, date: string): Appointment[] {
-    return (this.dayListStmt.all({ branchId, date }) as AppointmentRow[]).map(toAppointment);
+    return allRows(this.dayListStmt.all({ branchId, date }), toAppointment);
   }
 
   listBetween(branchId: number, from: string, to: string): Appointment[] {
-    return (this.rangeListStmt.all({ branchId, from, to }) as AppointmentRow[]).map(toAppointment);
+    return allRows(this.rangeListStmt.all({ branchId, from, to }), toAppointment);
   }
 
   markArrived(id: number, userId: number | null, now: string): boolean {
@@ -198,7 +195,7 @@ export class AppointmentsRepository {
   }
 
   dueReminders(from: string, to: string, limit: number): Appointment[] {
-    return (this.dueRemindersStmt.all({ from, to, limit }) as AppointmentRow[]).map(toAppointment);
+    return allRows(this.dueRemindersStmt.all({ from, to, limit }), toAppointment);
   }
 
   /** Compare-and-set: true for exactly one caller per booking, even across processes. */

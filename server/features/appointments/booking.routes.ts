@@ -9,19 +9,12 @@ import { actorOf, redirectAfterPost } from '../../http/locals';
 import { parseForm, type FieldError } from '../../http/validation';
 import { isValidLocalDate, localDate } from '../../lib/time';
 import { HELP_TOPICS } from '../../lib/topics';
-import { SlotTakenError, type Needs } from './appointments.model';
+import { SlotTakenError, type BookingInput } from './appointments.model';
 import { CONFIRM_FIELDS, DETAIL_FIELDS, confirmSchema, publicDetailsSchema, topicSchema } from './appointments.schema';
 
 /** What the citizen chose so far; kept in the session so no personal data ever travels in a URL. */
-interface BookingDraft {
-  branchId: number;
+interface BookingDraft extends Pick<BookingInput, 'branchId' | 'startsAt' | 'name' | 'email' | 'phone' | 'needs' | 'language'> {
   topic: string;
-  startsAt: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  needs: Needs;
-  language: string;
   /** Idempotency key of this confirmation: a second POST with it finds the first booking. */
   key: string;
 }

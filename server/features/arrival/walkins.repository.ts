@@ -23,39 +23,9 @@ export interface Walkin {
   finishedAt: string | null;
 }
 
-interface RawWalkin {
-  id: number;
-  branch_id: number;
-  local_date: string;
-  number: number;
-  topic: WalkinTopic | '';
-  status: WalkinStatus;
-  ticket_token: string;
-  created_at: string;
-  called_at: string | null;
-  desk: number | null;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-const COLUMNS = 'id, branch_id, local_date, number, topic, status, ticket_token, created_at, called_at, desk, started_at, finished_at';
-
-function toWalkin(r: RawWalkin): Walkin {
-  return {
-    id: r.id,
-    branchId: r.branch_id,
-    localDate: r.local_date,
-    number: r.number,
-    topic: r.topic,
-    status: r.status,
-    ticketToken: r.ticket_token,
-    createdAt: r.created_at,
-    calledAt: r.called_at,
-    desk: r.desk,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-  };
-}
+// The columns carry the model's names: a row is a Walkin, no mapper.
+const COLUMNS = `id, branch_id AS branchId, local_date AS localDate, number, topic, status, ticket_token AS ticketToken,
+  created_at AS createdAt, called_at AS calledAt, desk, started_at AS startedAt, finished_at AS finishedAt`;
 
 export interface NewWalkin {
   branchId: number;
@@ -115,22 +85,20 @@ export class WalkinsRepository {
   }
 
   insertNext(input: NewWalkin): Walkin {
-    return toWalkin(this.insertNextStmt.get(input) as RawWalkin);
+    return this.insertNextStmt.get(input) as Walkin;
   }
 
   findById(id: number): Walkin | null {
-    const row = this.byIdStmt.get(id) as RawWalkin | undefined;
-    return row ? toWalkin(row) : null;
+    return (this.byIdStmt.get(id) as Walkin | undefined) ?? null;
   }
 
   findByToken(token: string): Walkin | null {
-    const row = this.byTokenStmt.get(token) as RawWalkin | undefined;
-    return row ? toWalkin(row) : null;
+    return (this.byTokenStmt.get(token) as Walkin | undefined) ?? null;
   }
 
   /** Waiting, called and in-progress walk-ins of one day, in number order. */
   openOfDay(branchId: number, localDate: string): Walkin[] {
-    return (this.openOfDayStmt.all({ branchId, localDate }) as RawWalkin[]).map(toWalkin);
+    return this.openOfDayStmt.all({ branchId, localDate }) as Walkin[];
   }
 
   countWaiting(branchId: number, localDate: string): number {

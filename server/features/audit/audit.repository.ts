@@ -1,33 +1,12 @@
 import type { Db } from '../../db/open';
+import { allRows } from '../../db/rows';
 import type { AuditEntry } from './audit.model';
 
-/** An audit row as stored: details are JSON text, so this row keeps a mapper. */
-interface RawAudit {
-  id: number;
-  at: string;
-  actor_user_id: number | null;
-  actor_label: string;
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  branch_id: number | null;
-  ip: string | null;
-  details: string;
-}
+/** An audit row as selected: the columns carry the model's names; only details (JSON text) needs converting. */
+type StoredAudit = Omit<AuditEntry, 'details'> & { details: string };
 
-function toEntry(r: RawAudit): AuditEntry {
-  return {
-    id: r.id,
-    at: r.at,
-    actorUserId: r.actor_user_id,
-    actorLabel: r.actor_label,
-    action: r.action,
-    subjectType: r.subject_type,
-    subjectId: r.subject_id,
-    branchId: r.branch_id,
-    ip: r.ip,
-    details: JSON.parse(r.details) as Record<string, unknown>,
-  };
+function toEntry(r: StoredAudit): AuditEntry {
+  return { ...r, details: JSON.parse(r.details) as Record<string, unknown> };
 }
 
 export interface NewAuditEntry {
@@ -63,7 +42,8 @@ export class AuditRepository {
     );
     // One shape for every filter combination: absent filters are NULL and switch their condition off.
     this.findStmt = db.prepare(
-      `SELECT id, at, actor_user_id, actor_label, action, subject_type, subject_id, branch_id, ip, details
+      `SELECT id, at, actor_user_id AS actorUserId, actor_label AS actorLabel, action, subject_type AS subjectType,
+         subject_id AS subjectId, branch_id AS branchId, ip, details
        FROM audit_log
        WHERE (@action IS NULL OR action = @action)
          AND (@actor IS NULL OR actor_user_id = @actor)
@@ -97,8 +77,8 @@ export class AuditRepository {
       to: filter.to ?? null,
       limit: filter.limit,
       offset: filter.offset,
-    }) as RawAudit[];
-    return rows.map(toEntry);
+    });
+    return allRows(rows, toEntry);
   }
 
   distinctActions(): string[] {

@@ -1,49 +1,21 @@
 import type { Db } from '../../db/open';
-import type { Branch, BranchInput, Closure, OpeningPeriod, StaffingModel } from './branches.model';
+import { allRows, oneRow } from '../../db/rows';
+import type { Branch, BranchInput, Closure, OpeningPeriod } from './branches.model';
 
-/** A branch row as stored: inside_library is 0/1, so this one row keeps a mapper. */
-interface RawBranch {
-  id: number;
-  name: string;
-  address: string;
-  postcode: string;
-  city: string;
-  municipality: string;
-  phone: string;
-  inside_library: number;
-  staffing_model: StaffingModel;
-  slot_minutes: number;
-  desks: number;
-  horizon_days: number;
-  min_notice_minutes: number;
-  retired_at: string | null;
+/** A branch row as selected: the columns carry the model's names; only inside_library (0/1) needs converting. */
+type StoredBranch = Omit<Branch, 'insideLibrary'> & { insideLibrary: number };
+
+const COLUMNS = `id, name, address, postcode, city, municipality, phone, inside_library AS insideLibrary,
+  staffing_model AS staffingModel, slot_minutes AS slotMinutes, desks, horizon_days AS horizonDays,
+  min_notice_minutes AS minNoticeMinutes, retired_at AS retiredAt`;
+
+function toBranch(r: StoredBranch): Branch {
+  return { ...r, insideLibrary: r.insideLibrary === 1 };
 }
-
-const COLUMNS =
-  'id, name, address, postcode, city, municipality, phone, inside_library, staffing_model, slot_minutes, desks, horizon_days, min_notice_minutes, retired_at';
 
 // Opening periods and closures are named as the model's fields: a row is the object, no mapper.
 const HOURS_COLUMNS = 'id, branch_id AS branchId, weekday, opens, closes';
 const CLOSURE_COLUMNS = 'id, branch_id AS branchId, start_date AS startDate, end_date AS endDate, reason';
-
-function toBranch(r: RawBranch): Branch {
-  return {
-    id: r.id,
-    name: r.name,
-    address: r.address,
-    postcode: r.postcode,
-    city: r.city,
-    municipality: r.municipality,
-    phone: r.phone,
-    insideLibrary: r.inside_library === 1,
-    staffingModel: r.staffing_model,
-    slotMinutes: r.slot_minutes,
-    desks: r.desks,
-    horizonDays: r.horizon_days,
-    minNoticeMinutes: r.min_notice_minutes,
-    retiredAt: r.retired_at,
-  };
-}
 
 export class BranchesRepository {
   private readonly byId;
@@ -96,21 +68,19 @@ export class BranchesRepository {
   }
 
   findById(id: number): Branch | null {
-    const r = this.byId.get(id) as RawBranch | undefined;
-    return r ? toBranch(r) : null;
+    return oneRow(this.byId.get(id), toBranch);
   }
 
   findByName(name: string): Branch | null {
-    const r = this.byName.get(name) as RawBranch | undefined;
-    return r ? toBranch(r) : null;
+    return oneRow(this.byName.get(name), toBranch);
   }
 
   listAll(): Branch[] {
-    return (this.listAllStmt.all() as RawBranch[]).map(toBranch);
+    return allRows(this.listAllStmt.all(), toBranch);
   }
 
   listActive(): Branch[] {
-    return (this.listActiveStmt.all() as RawBranch[]).map(toBranch);
+    return allRows(this.listActiveStmt.all(), toBranch);
   }
 
   private params(input: BranchInput): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { createTestApp, csrfFrom, csrfToken, createBranch, createUser, signIn, type TestApp } from '../../../tests/helpers/test-app';
+import { createTestApp, csrfFrom, csrfToken, createBranch, createUser, signedIn, type TestApp } from '../../../tests/helpers/test-app';
 import { SYSTEM_ACTOR } from '../../lib/actor';
 
 const NEW_BRANCH = {
@@ -29,11 +29,7 @@ describe('/admin/branches', () => {
   });
   afterEach(() => t.close());
 
-  async function as(email: string): Promise<ReturnType<TestApp['agent']>> {
-    const agent = t.agent();
-    await signIn(agent, email);
-    return agent;
-  }
+  const as = (email: string): ReturnType<typeof signedIn> => signedIn(t, email);
 
   test('admin: list shows every branch; create one (then on to its hours)', async () => {
     const agent = await as('boss@bieb.nl');

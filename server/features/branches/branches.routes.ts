@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
-import { BadRequestError, ConflictError, NotFoundError } from '../../http/errors';
+import { BadRequestError, ConflictError } from '../../http/errors';
 import { assertMay, branchIdsFor, may } from '../../policy/policy';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
-import { methodNotAllowed } from '../../http/routes';
+import { methodNotAllowed, pathId } from '../../http/routes';
 import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
 import type { Branch } from './branches.service';
 import {
@@ -196,8 +196,7 @@ export function branchesRouter(deps: RouteDeps): Router {
     .route('/:id/closures/:closureId/delete')
     .post((req, res) => {
       const branch = branchOf(deps, req);
-      const closureId = parseId(req.params.closureId);
-      if (closureId === null) throw new NotFoundError();
+      const closureId = pathId(req, 'closureId');
       // The repository deletes only within this branch, so another branch's closure id is a 404.
       deps.branches.removeClosure(actorOf(req), branch.id, closureId);
       flash(req, 'success', 'branches.closures.removed');

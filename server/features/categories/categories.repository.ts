@@ -4,14 +4,7 @@ import type { TaxonomyEntry, TaxonomyKind } from './categories.model';
 // Columns named as the model's fields, so a row is a TaxonomyEntry without a mapper.
 const COLUMNS = 'id, kind, parent_id AS parentId, key, label_nl AS labelNl, label_en AS labelEn, sort_order AS sortOrder, retired_at AS retiredAt';
 
-export interface NewEntry {
-  kind: TaxonomyKind;
-  parentId: number | null;
-  key: string;
-  labelNl: string;
-  labelEn: string;
-  sortOrder: number;
-}
+export type NewEntry = Omit<TaxonomyEntry, 'id' | 'retiredAt'>;
 
 export class CategoriesRepository {
   private readonly allStmt;

@@ -3,8 +3,8 @@ import type { RouteDeps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
 import { BadRequestError, NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
-import { methodNotAllowed } from '../../http/routes';
-import { parseForm, type FieldError, type FormValues } from '../../http/validation';
+import { methodNotAllowed, pathId } from '../../http/routes';
+import { parseForm, parseOrBadRequest, type FieldError, type FormValues } from '../../http/validation';
 import type { AdminSection } from '../admin/admin.routes';
 import { TAXONOMY_KINDS, isTaxonomyKind, type TaxonomyEntry, type TaxonomyKind } from './categories.service';
 import { labelOf } from './taxonomy';
@@ -47,9 +47,7 @@ export function categoriesRouter(deps: RouteDeps): Router {
   };
 
   const entryParam = (req: Request): TaxonomyEntry => {
-    const id = parseId(req.params.id);
-    if (id === null) throw new NotFoundError();
-    return deps.categories.entryToManage(req.user!, id);
+    return deps.categories.entryToManage(req.user!, pathId(req));
   };
 
   router
@@ -97,9 +95,8 @@ export function categoriesRouter(deps: RouteDeps): Router {
     .route('/:id/move')
     .post((req, res) => {
       const entry = entryParam(req);
-      const form = parseForm(moveSchema, req.body, MOVE_FIELDS);
-      if (!form.ok) throw new BadRequestError();
-      deps.categories.move(actorOf(req), entry.id, form.data.direction);
+      const { direction } = parseOrBadRequest(moveSchema, req.body, MOVE_FIELDS);
+      deps.categories.move(actorOf(req), entry.id, direction);
       redirectAfterPost(res, `${listUrl(entry)}#entry-${entry.id}`);
     })
     .all(methodNotAllowed);
@@ -108,10 +105,9 @@ export function categoriesRouter(deps: RouteDeps): Router {
     .route('/:id/retire')
     .post((req, res) => {
       const entry = entryParam(req);
-      const form = parseForm(retireSchema, req.body, RETIRE_FIELDS);
-      if (!form.ok) throw new BadRequestError();
-      deps.categories.setRetired(actorOf(req), entry.id, form.data.retired);
-      flash(req, 'success', form.data.retired ? 'categories.flash.retired' : 'categories.flash.restored', { label: labelOf(entry, req.lang) });
+      const { retired } = parseOrBadRequest(retireSchema, req.body, RETIRE_FIELDS);
+      deps.categories.setRetired(actorOf(req), entry.id, retired);
+      flash(req, 'success', retired ? 'categories.flash.retired' : 'categories.flash.restored', { label: labelOf(entry, req.lang) });
       redirectAfterPost(res, listUrl(entry));
     })
     .all(methodNotAllowed);

@@ -1,4 +1,4 @@
-import { createTestApp, createBranch, createUser, signIn, type TestApp } from '../../../tests/helpers/test-app';
+import { createTestApp, createBranch, createUser, signedIn, type TestApp } from '../../../tests/helpers/test-app';
 
 describe('/desk: who may open it and which branch it shows', () => {
   let t: TestApp;
@@ -18,11 +18,7 @@ describe('/desk: who may open it and which branch it shows', () => {
   });
   afterEach(() => t.close());
 
-  async function as(email: string): Promise<ReturnType<TestApp['agent']>> {
-    const agent = t.agent();
-    await signIn(agent, email);
-    return agent;
-  }
+  const as = (email: string): ReturnType<typeof signedIn> => signedIn(t, email);
 
   test('the first branch by default, another of one\'s own on request, with a picker of exactly those', async () => {
     const agent = await as('ab@bieb.nl');

@@ -6,7 +6,7 @@ import { may } from '../../policy/policy';
 import { BadRequestError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed } from '../../http/routes';
-import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
+import { keepValues, parseForm, parseOrBadRequest, type FieldError, type FormValues } from '../../http/validation';
 import type { Branch } from '../branches/branches.service';
 import { labelOf } from '../categories/taxonomy';
 import type { QuestionFields } from './intake.service';
@@ -116,11 +116,10 @@ export function intakeRouter(deps: RouteDeps): Router {
     .all(registers)
     .post((req, res) => {
       branchScope(req, deps.branches, 'intake.register');
-      const form = parseForm(tallySchema, req.body, TALLY_FIELDS);
-      if (!form.ok) throw new BadRequestError();
-      const { tile } = deps.intake.registerFromTile(req.user!, form.data.branch, form.data.tile);
+      const tally = parseOrBadRequest(tallySchema, req.body, TALLY_FIELDS);
+      const { tile } = deps.intake.registerFromTile(req.user!, tally.branch, tally.tile);
       flash(req, 'success', 'intake.flash.tallied', { label: labelOf(tile, req.lang) });
-      redirectAfterPost(res, `/desk?branch=${form.data.branch}#intake`);
+      redirectAfterPost(res, `/desk?branch=${tally.branch}#intake`);
     })
     .all(methodNotAllowed);
 

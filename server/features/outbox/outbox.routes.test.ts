@@ -1,4 +1,4 @@
-import { createTestApp, csrfFrom, createUser, signIn, type TestApp } from '../../../tests/helpers/test-app';
+import { createTestApp, csrfFrom, createUser, signedIn, type TestApp } from '../../../tests/helpers/test-app';
 import type { OutboxMessage } from '../../mail/outbox.repository';
 import type { MailTransport } from '../../mail/transport';
 
@@ -44,11 +44,7 @@ describe('/admin/outbox', () => {
     t.deps.outbox.markRetry(id, t.clock.now().toISOString(), '554 <relay> refused', true);
   }
 
-  async function admin(): Promise<ReturnType<TestApp['agent']>> {
-    const agent = t.agent();
-    await signIn(agent, 'boss@bieb.nl');
-    return agent;
-  }
+  const admin = (): ReturnType<typeof signedIn> => signedIn(t, 'boss@bieb.nl');
 
   test('overview: counts per status, attempts and last error; filter by status', async () => {
     const a = enqueue(1);

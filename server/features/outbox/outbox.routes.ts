@@ -1,10 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { RouteDeps } from '../../deps';
-import { parseId, requireCapability } from '../../http/auth';
-import { NotFoundError } from '../../http/errors';
+import { requireCapability } from '../../http/auth';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
-import { methodNotAllowed } from '../../http/routes';
+import { methodNotAllowed, pathId } from '../../http/routes';
 import { keepValues, parseForm } from '../../http/validation';
 import { OUTBOX_STATUSES, OutboxService, type OutboxStatus } from './outbox.service';
 
@@ -43,8 +42,7 @@ export function outboxRouter(deps: RouteDeps): Router {
   router
     .route('/:id')
     .get((req, res) => {
-      const id = parseId(req.params.id);
-      if (id === null) throw new NotFoundError();
+      const id = pathId(req);
       const message = outbox.view(actorOf(req), id);
       res.render('outbox/show', { title: res.locals.t('outbox.show.title', { id: message.id }), message });
     })
@@ -53,8 +51,7 @@ export function outboxRouter(deps: RouteDeps): Router {
   router
     .route('/:id/retry')
     .post((req, res) => {
-      const id = parseId(req.params.id);
-      if (id === null) throw new NotFoundError();
+      const id = pathId(req);
       outbox.retry(actorOf(req), id);
       flash(req, 'success', 'outbox.retry.done');
       redirectAfterPost(res, `/admin/outbox/${id}`);

@@ -1,12 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../../deps';
-import { parseId, requireCapability } from '../../http/auth';
+import { requireCapability } from '../../http/auth';
 import { choosableBranches } from '../../http/branch-scope';
-import { BadRequestError, NotFoundError } from '../../http/errors';
 import { assertMay, may } from '../../policy/policy';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
-import { methodNotAllowed } from '../../http/routes';
-import { parseForm, type FieldError, type FormValues } from '../../http/validation';
+import { methodNotAllowed, pathId } from '../../http/routes';
+import { parseForm, parseOrBadRequest, type FieldError, type FormValues } from '../../http/validation';
 import type { AdminSection } from '../admin/admin.routes';
 import { PARTNER_KINDS, mayManagePartner, type Partner, type PartnerInput } from './partners.service';
 import { PARTNER_FIELDS, RETIRE_FIELDS, partnerSchema, retireSchema } from './partners.schema';
@@ -88,9 +87,7 @@ export function partnersRouter(deps: RouteDeps): Router {
     .all(methodNotAllowed);
 
   const partnerParam = (req: Request): Partner => {
-    const id = parseId(req.params.id);
-    if (id === null) throw new NotFoundError();
-    return deps.partners.manageable(req.user!, id);
+    return deps.partners.manageable(req.user!, pathId(req));
   };
 
   router
@@ -114,10 +111,9 @@ export function partnersRouter(deps: RouteDeps): Router {
     .route('/:id/retire')
     .post((req, res) => {
       const p = partnerParam(req);
-      const form = parseForm(retireSchema, req.body, RETIRE_FIELDS);
-      if (!form.ok) throw new BadRequestError();
-      deps.partners.setRetired(actorOf(req), req.user!, p.id, form.data.retired);
-      flash(req, 'success', form.data.retired ? 'partners.flash.retired' : 'partners.flash.restored', { name: p.name });
+      const { retired } = parseOrBadRequest(retireSchema, req.body, RETIRE_FIELDS);
+      deps.partners.setRetired(actorOf(req), req.user!, p.id, retired);
+      flash(req, 'success', retired ? 'partners.flash.retired' : 'partners.flash.restored', { name: p.name });
       redirectAfterPost(res, '/admin/partners');
     })
     .all(methodNotAllowed);

@@ -13,40 +13,10 @@ export interface QueueCall {
   calledAt: string;
 }
 
-interface RawCall {
-  id: number;
-  branch_id: number;
-  local_date: string;
-  kind: CallKind;
-  subject_id: number;
-  label: string;
-  desk: number;
-  called_at: string;
-}
+// The columns carry the model's names: a row is a QueueCall, no mapper.
+const COLUMNS = 'id, branch_id AS branchId, local_date AS localDate, kind, subject_id AS subjectId, label, desk, called_at AS calledAt';
 
-const COLUMNS = 'id, branch_id, local_date, kind, subject_id, label, desk, called_at';
-
-function toCall(r: RawCall): QueueCall {
-  return {
-    id: r.id,
-    branchId: r.branch_id,
-    localDate: r.local_date,
-    kind: r.kind,
-    subjectId: r.subject_id,
-    label: r.label,
-    desk: r.desk,
-    calledAt: r.called_at,
-  };
-}
-
-export interface NewCall {
-  branchId: number;
-  localDate: string;
-  kind: CallKind;
-  subjectId: number;
-  label: string;
-  desk: number;
-  calledAt: string;
+export interface NewCall extends Omit<QueueCall, 'id'> {
   calledBy: number | null;
 }
 
@@ -79,6 +49,6 @@ export class QueueRepository {
   }
 
   recent(branchId: number, localDate: string, limit: number): QueueCall[] {
-    return (this.recentStmt.all({ branchId, localDate, limit }) as RawCall[]).map(toCall);
+    return this.recentStmt.all({ branchId, localDate, limit }) as QueueCall[];
   }
 }

@@ -1,21 +1,15 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
-import { methodNotAllowed } from '../../http/routes';
-import { parseForm } from '../../http/validation';
+import { methodNotAllowed, pathId } from '../../http/routes';
+import { parseOrBadRequest } from '../../http/validation';
 import { parseId, requireCapability } from '../../http/auth';
-import { BadRequestError, NotFoundError } from '../../http/errors';
+import { NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import type { QueueActionResult } from './queue.service';
 import { CALL_FIELDS, callSchema } from './queue.schema';
 
 /** Seconds between reloads of the display when JavaScript is off (with it, updates are pushed live). */
 export const DISPLAY_NOSCRIPT_REFRESH_SECONDS = 20;
-
-function idParam(req: Request): number {
-  const id = parseId(req.params.id);
-  if (id === null) throw new NotFoundError();
-  return id;
-}
 
 /**
  * /queue/:branchId is the public waiting-room display; /queue/walkins/… and /queue/appointments/… are the
@@ -37,56 +31,24 @@ export function queueRouter(deps: Deps): Router {
   };
 
   // The desk comes from a <select> of the branch's desks, so a bad value is a forged or broken form: 400.
-  const deskOf = (req: Request): number => {
-    const form = parseForm(callSchema, req.body, CALL_FIELDS);
-    if (!form.ok) throw new BadRequestError();
-    return form.data.desk;
-  };
+  const deskOf = (req: Request): number => parseOrBadRequest(callSchema, req.body, CALL_FIELDS).desk;
 
-  router
-    .route('/queue/walkins/:id/call')
-    .all(staff)
-    .post((req, res) => {
-      const id = idParam(req);
-      const desk = deskOf(req);
-      back(req, res, queue.callWalkin(actorOf(req), id, desk));
-    })
-    .all(methodNotAllowed);
-  router
-    .route('/queue/walkins/:id/start')
-    .all(staff)
-    .post((req, res) => {
-      const id = idParam(req);
-      back(req, res, queue.startWalkin(actorOf(req), id), (e) => `/intake/new?walkin=${id}&channel=desk&branch=${e.branchId}`);
-    })
-    .all(methodNotAllowed);
-  router
-    .route('/queue/walkins/:id/done')
-    .all(staff)
-    .post((req, res) => back(req, res, queue.finishWalkin(actorOf(req), idParam(req), 'done')))
-    .all(methodNotAllowed);
-  router
-    .route('/queue/walkins/:id/no-show')
-    .all(staff)
-    .post((req, res) => back(req, res, queue.finishWalkin(actorOf(req), idParam(req), 'no_show')))
-    .all(methodNotAllowed);
-  router
-    .route('/queue/appointments/:id/call')
-    .all(staff)
-    .post((req, res) => {
-      const id = idParam(req);
-      const desk = deskOf(req);
-      back(req, res, queue.callAppointment(actorOf(req), id, desk));
-    })
-    .all(methodNotAllowed);
-  router
-    .route('/queue/appointments/:id/start')
-    .all(staff)
-    .post((req, res) => {
-      const id = idParam(req);
-      back(req, res, queue.startAppointment(actorOf(req), id), (e) => `/intake/new?appointment=${id}&channel=appointment&branch=${e.branchId}`);
-    })
-    .all(methodNotAllowed);
+  // Each desk button is a POST of its own: staff only, any other method 405.
+  const deskButton = (path: string, handler: (req: Request, res: Response) => void): void => {
+    router.route(path).all(staff).post(handler).all(methodNotAllowed);
+  };
+  deskButton('/queue/walkins/:id/call', (req, res) => back(req, res, queue.callWalkin(actorOf(req), pathId(req), deskOf(req))));
+  deskButton('/queue/walkins/:id/start', (req, res) => {
+    const id = pathId(req);
+    back(req, res, queue.startWalkin(actorOf(req), id), (e) => `/intake/new?walkin=${id}&channel=desk&branch=${e.branchId}`);
+  });
+  deskButton('/queue/walkins/:id/done', (req, res) => back(req, res, queue.finishWalkin(actorOf(req), pathId(req), 'done')));
+  deskButton('/queue/walkins/:id/no-show', (req, res) => back(req, res, queue.finishWalkin(actorOf(req), pathId(req), 'no_show')));
+  deskButton('/queue/appointments/:id/call', (req, res) => back(req, res, queue.callAppointment(actorOf(req), pathId(req), deskOf(req))));
+  deskButton('/queue/appointments/:id/start', (req, res) => {
+    const id = pathId(req);
+    back(req, res, queue.startAppointment(actorOf(req), id), (e) => `/intake/new?appointment=${id}&channel=appointment&branch=${e.branchId}`);
+  });
 
   // The display: public, no names. Live over a tiny WebSocket client; a reload every few seconds without JS.
   router
@@ -102,8 +64,7 @@ export function queueRouter(deps: Deps): Router {
   router
     .route('/queue/:branchId/state.json')
     .get((req, res) => {
-      const branchId = parseId(req.params.branchId);
-      if (branchId === null) throw new NotFoundError();
+      const branchId = pathId(req, 'branchId');
       res.setHeader('Cache-Control', 'no-store');
       res.json(queue.displayState(branchId));
     })

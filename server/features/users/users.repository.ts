@@ -1,36 +1,16 @@
 import type { Db } from '../../db/open';
+import { allRows, oneRow } from '../../db/rows';
 import type { Role } from '../../policy/policy';
 import type { UserRow } from './users.model';
 
-/** A user row as stored: must_change_password is 0/1, so this row keeps a mapper. */
-interface RawUser {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  password_hash: string | null;
-  must_change_password: number;
-  disabled_at: string | null;
-  last_sign_in_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** A user row as selected: the columns carry the model's names; only must_change_password (0/1) needs converting. */
+type StoredUser = Omit<UserRow, 'mustChangePassword'> & { mustChangePassword: number };
 
-const COLUMNS = 'id, email, name, role, password_hash, must_change_password, disabled_at, last_sign_in_at, created_at, updated_at';
+const COLUMNS = `id, email, name, role, password_hash AS passwordHash, must_change_password AS mustChangePassword,
+  disabled_at AS disabledAt, last_sign_in_at AS lastSignInAt, created_at AS createdAt, updated_at AS updatedAt`;
 
-function toUser(r: RawUser): UserRow {
-  return {
-    id: r.id,
-    email: r.email,
-    name: r.name,
-    role: r.role,
-    passwordHash: r.password_hash,
-    mustChangePassword: r.must_change_password === 1,
-    disabledAt: r.disabled_at,
-    lastSignInAt: r.last_sign_in_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
+function toUser(r: StoredUser): UserRow {
+  return { ...r, mustChangePassword: r.mustChangePassword === 1 };
 }
 
 export interface NewUser {
@@ -77,17 +57,15 @@ export class UsersRepository {
   }
 
   findById(id: number): UserRow | null {
-    const r = this.byId.get(id) as RawUser | undefined;
-    return r ? toUser(r) : null;
+    return oneRow(this.byId.get(id), toUser);
   }
 
   findByEmail(email: string): UserRow | null {
-    const r = this.byEmail.get(email) as RawUser | undefined;
-    return r ? toUser(r) : null;
+    return oneRow(this.byEmail.get(email), toUser);
   }
 
   listAll(): UserRow[] {
-    return (this.all.all() as RawUser[]).map(toUser);
+    return allRows(this.all.all(), toUser);
   }
 
   insert(user: NewUser): number {

@@ -1,4 +1,4 @@
-import { createTestApp, csrfFrom, csrfToken, createBranch, createUser, signIn, type TestApp } from '../../../tests/helpers/test-app';
+import { createTestApp, csrfFrom, csrfToken, createBranch, createUser, signIn, signedIn, type TestApp } from '../../../tests/helpers/test-app';
 import { SYSTEM_ACTOR } from '../../lib/actor';
 
 describe('/admin/users', () => {
@@ -13,11 +13,7 @@ describe('/admin/users', () => {
   });
   afterEach(() => t.close());
 
-  async function admin(): Promise<ReturnType<TestApp['agent']>> {
-    const agent = t.agent();
-    await signIn(agent, 'boss@bieb.nl');
-    return agent;
-  }
+  const admin = (): ReturnType<typeof signedIn> => signedIn(t, 'boss@bieb.nl');
 
   test('lists users with role, branches, status and last sign-in', async () => {
     await createUser(t.deps, 'volunteer', [branchA, branchB], 'vera@bieb.nl');

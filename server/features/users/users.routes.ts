@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../../deps';
-import { parseId, requireCapability } from '../../http/auth';
+import { requireCapability } from '../../http/auth';
 import { ROLES } from '../../policy/policy';
-import { ConflictError, NotFoundError } from '../../http/errors';
+import { ConflictError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
-import { methodNotAllowed } from '../../http/routes';
+import { methodNotAllowed, pathId } from '../../http/routes';
 import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
 import type { UserWithBranches } from './users.service';
 import { BRANCH_ROLES, USER_EDIT_FIELDS, USER_FIELDS, createUserSchema, editUserSchema } from './users.schema';
@@ -26,12 +26,6 @@ function takePendingPassword(req: Request, userId: number): PendingPassword | nu
 
 function keepPendingPassword(req: Request, pending: PendingPassword): void {
   req.session.drafts = { ...(req.session.drafts ?? {}), users: pending };
-}
-
-function userId(req: Request): number {
-  const id = parseId(req.params.id);
-  if (id === null) throw new NotFoundError();
-  return id;
 }
 
 /** Form values of an existing account, for the edit form. */
@@ -104,11 +98,11 @@ export function usersRouter(deps: RouteDeps): Router {
   router
     .route('/:id')
     .get((req, res) => {
-      const subject = deps.users.account(actorOf(req), userId(req));
+      const subject = deps.users.account(actorOf(req), pathId(req));
       renderEdit(res, 200, subject, valuesOf(subject), []);
     })
     .post((req, res) => {
-      const subject = deps.users.account(actorOf(req), userId(req));
+      const subject = deps.users.account(actorOf(req), pathId(req));
       const form = parseForm(editUserSchema, req.body, USER_EDIT_FIELDS);
       if (!form.ok) return renderEdit(res, 400, subject, form.values, form.errors);
       try {
@@ -124,7 +118,7 @@ export function usersRouter(deps: RouteDeps): Router {
     .all(methodNotAllowed);
 
   const setDisabled = (disabled: boolean) => (req: Request, res: Response) => {
-    const subject = deps.users.account(actorOf(req), userId(req));
+    const subject = deps.users.account(actorOf(req), pathId(req));
     try {
       deps.users.setDisabled(actorOf(req), subject.id, disabled);
     } catch (err) {
@@ -140,7 +134,7 @@ export function usersRouter(deps: RouteDeps): Router {
   router
     .route('/:id/reset-password')
     .post(async (req, res) => {
-      const subject = deps.users.account(actorOf(req), userId(req));
+      const subject = deps.users.account(actorOf(req), pathId(req));
       let password: string;
       try {
         password = await deps.users.resetPassword(actorOf(req), subject.id);
@@ -157,7 +151,7 @@ export function usersRouter(deps: RouteDeps): Router {
   router
     .route('/:id/password')
     .get((req, res) => {
-      const subject = deps.users.account(actorOf(req), userId(req));
+      const subject = deps.users.account(actorOf(req), pathId(req));
       const pending = takePendingPassword(req, subject.id);
       if (!pending) {
         flash(req, 'info', 'users.password.gone');
