@@ -35,6 +35,10 @@ import { IntakeRepository } from './features/intake/intake.repository';
 import { IntakeService } from './features/intake/intake.service';
 import { SurveyRepository } from './features/survey/survey.repository';
 import { SurveyService } from './features/survey/survey.service';
+import { DevicesRepository } from './features/loans/devices.repository';
+import { DevicesService } from './features/loans/devices.service';
+import { LoansRepository } from './features/loans/loans.repository';
+import { LoansService } from './features/loans/loans.service';
 
 export interface Deps {
   config: Config;
@@ -61,6 +65,8 @@ export interface Deps {
   appointments: AppointmentsService;
   arrival: ArrivalService;
   queue: QueueService;
+  devices: DevicesService;
+  loans: LoansService;
 }
 
 export interface DepsOptions {
@@ -101,6 +107,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const walkins = new WalkinsRepository(db);
   const queue = new QueueService(walkins, new QueueRepository(db), branches, appointments, notifier, clock);
   const arrival = new ArrivalService(walkins, branches, queue, appointments, notifier, clock);
+  const devicesRepo = new DevicesRepository(db);
+  const loansRepo = new LoansRepository(db);
   return {
     config,
     db,
@@ -126,5 +134,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     partners,
     intake: new IntakeService(new IntakeRepository(db), categories, partners, audit, notifier, clock),
     survey: new SurveyService(new SurveyRepository(db), clock),
+    devices: new DevicesService(devicesRepo, loansRepo, audit, clock),
+    loans: new LoansService(loansRepo, devicesRepo, audit, clock),
   };
 }
