@@ -30,6 +30,8 @@ import { surveyRouter } from './features/survey/survey.routes';
 import { bookingRouter } from './features/booking/booking.routes';
 import { appointmentsRouter } from './features/appointments/appointments.routes';
 import { appointmentsDeskPanel } from './features/appointments/appointments.desk-panel';
+import { devicesRouter } from './features/loans/devices.routes';
+import { loansRouter } from './features/loans/loans.routes';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
 export function createApp(deps: Deps): Express {
@@ -84,6 +86,8 @@ export function createApp(deps: Deps): Express {
   app.use(appointmentsRouter(deps));
   app.use(arrivalRouter(deps));
   app.use(queueRouter(deps));
+  app.use(devicesRouter(deps));
+  app.use(loansRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps));

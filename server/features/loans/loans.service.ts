@@ -273,7 +273,7 @@ export class LoansService {
   }
 
   /** Cancelling a held reservation puts its device back to available (it was wiped before it was held). */
-  cancelReservation(actor: Actor, id: number): void {
+  cancelReservation(actor: Actor, id: number): number {
     assertActorMay(actor, 'loans.manage');
     const r = this.repo.findReservation(id);
     if (!r) throw new NotFoundError();
@@ -287,5 +287,6 @@ export class LoansService {
       }
       this.audit.record(actor, { action: 'reservation.cancelled', subjectType: 'reservation', subjectId: id, branchId: r.branchId });
     });
+    return r.branchId;
   }
 }
