@@ -39,6 +39,7 @@ import { DevicesRepository } from './features/loans/devices.repository';
 import { DevicesService } from './features/loans/devices.service';
 import { LoansRepository } from './features/loans/loans.repository';
 import { LoansService } from './features/loans/loans.service';
+import { LoanReminders } from './features/loans/loans.reminders';
 
 export interface Deps {
   config: Config;
@@ -67,6 +68,7 @@ export interface Deps {
   queue: QueueService;
   devices: DevicesService;
   loans: LoansService;
+  loanReminders: LoanReminders;
 }
 
 export interface DepsOptions {
@@ -136,5 +138,6 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     survey: new SurveyService(new SurveyRepository(db), clock),
     devices: new DevicesService(devicesRepo, loansRepo, audit, clock),
     loans: new LoansService(loansRepo, devicesRepo, audit, clock),
+    loanReminders: new LoanReminders(loansRepo, branches, mailer, translations, clock),
   };
 }
