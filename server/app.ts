@@ -32,6 +32,7 @@ import { appointmentsRouter } from './features/appointments/appointments.routes'
 import { appointmentsDeskPanel } from './features/appointments/appointments.desk-panel';
 import { devicesRouter } from './features/loans/devices.routes';
 import { loansRouter } from './features/loans/loans.routes';
+import { loansDeskPanel } from './features/loans/loans.desk-panel';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
 export function createApp(deps: Deps): Express {
@@ -65,7 +66,7 @@ export function createApp(deps: Deps): Express {
   app.use(csrf.protect);
 
   // Panels on /desk, one per feature (see server/features/desk/desk.panels.ts).
-  const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue, deps.config.staffIdleMinutes), appointmentsDeskPanel(deps.appointments, deps.clock)];
+  const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue, deps.config.staffIdleMinutes), appointmentsDeskPanel(deps.appointments, deps.clock), loansDeskPanel(deps.loans)];
   // Extra sections on the /admin index, one per feature (see server/features/admin/admin.routes.ts).
   const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection];
 
