@@ -130,6 +130,8 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'GET /devices': [scoped('loans.manage', (r) => `/devices?branch=${r.branch}`)],
   'GET /devices/new': [scoped('loans.manage', (r) => `/devices/new?branch=${r.branch}`)],
   'POST /devices/new': [scoped('loans.manage', () => '/devices/new', (r) => ({ branch: String(r.branch) }))],
+  'GET /devices/import': [scoped('loans.manage', (r) => `/devices/import?branch=${r.branch}`)],
+  'POST /devices/import': [scoped('loans.manage', () => '/devices/import', (r) => ({ branch: String(r.branch) }))],
   'GET /devices/:id': [scoped('loans.manage', (r) => `/devices/${r.device}`)],
   'GET /devices/:id/edit': [scoped('loans.manage', (r) => `/devices/${r.device}/edit`)],
   'POST /devices/:id/edit': [scoped('loans.manage', (r) => `/devices/${r.device}/edit`)],

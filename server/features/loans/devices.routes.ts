@@ -9,7 +9,8 @@ import { keepValues, parseForm, type FieldError, type FormValues } from '../../h
 import { qrImage } from '../appointments/qr';
 import { LoanRefusedError } from './devices.service';
 import { DEVICE_STATUSES, DEVICE_TYPES, LOCKABLE_TYPES, MANUAL_STATUSES, type Device } from './loans.model';
-import { DEVICE_FIELDS, STATUS_FIELDS, WIPE_FIELDS, editDeviceSchema, newDeviceSchema, readInventoryQuery, statusSchema, wipeSchema } from './loans.schema';
+import { IMPORT_COLUMNS } from './devices.import';
+import { DEVICE_FIELDS, IMPORT_FIELDS, importSchema, STATUS_FIELDS, WIPE_FIELDS, editDeviceSchema, newDeviceSchema, readInventoryQuery, statusSchema, wipeSchema } from './loans.schema';
 
 const PAGE_SIZE = 50;
 
@@ -86,6 +87,31 @@ export function devicesRouter(deps: Deps): Router {
         if (!(err instanceof LoanRefusedError)) throw err;
         renderNew(req, res, 409, keepValues(req.body, DEVICE_FIELDS), [{ field: err.field, key: err.messageKey }]);
       }
+    })
+    .all(methodNotAllowed);
+
+  // ------------------------------------------------------------------ CSV import: paste, preview, import
+
+  function renderImport(req: Request, res: Response, status: number, values: FormValues, errors: FieldError[], extra: Record<string, unknown> = {}): void {
+    const { branch } = branchScope(req, deps.branches, 'loans.manage');
+    if (!branch) throw new NotFoundError();
+    res.status(status).render('loans/import', { title: res.locals.t('loans.import.title'), branch, columns: IMPORT_COLUMNS, values, errors, plan: null, imported: null, ...extra });
+  }
+
+  router
+    .route('/devices/import')
+    .all(gate)
+    .get((req, res) => renderImport(req, res, 200, {}, []))
+    .post((req, res) => {
+      const form = parseForm(importSchema, req.body, IMPORT_FIELDS);
+      if (!form.ok) return renderImport(req, res, 400, form.values, form.errors);
+      const { branch, csv, step } = form.data;
+      if (step === 'preview') {
+        const plan = devices.previewImport(actorOf(req), branch, csv);
+        return renderImport(req, res, plan.fileError ? 400 : 200, keepValues(req.body, IMPORT_FIELDS), [], { plan });
+      }
+      const { plan, imported } = devices.importCsv(actorOf(req), branch, csv);
+      renderImport(req, res, plan.fileError ? 400 : 200, plan.fileError ? keepValues(req.body, IMPORT_FIELDS) : {}, [], { plan, imported });
     })
     .all(methodNotAllowed);
 

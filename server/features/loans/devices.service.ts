@@ -5,6 +5,7 @@ import { assertActorMay } from '../../policy/policy';
 import type { AuditService } from '../audit/audit.service';
 import type { DevicesRepository } from './devices.repository';
 import { loanConstraint, type LoansRepository } from './loans.repository';
+import { planImport, type ImportPlan } from './devices.import';
 import type { Device, DeviceEvent, DeviceInput, DevicePage, DeviceSearch, DeviceStatus, LoanView, ManualStatus } from './loans.model';
 
 /** A form-level refusal: which field it is about and the message key, so the route can show it there. */
@@ -73,6 +74,24 @@ export class DevicesService {
         return id;
       }),
     );
+  }
+
+  /** What an import of this CSV would do, row by row; writes nothing. */
+  previewImport(actor: Actor, branchId: number, csv: string): ImportPlan {
+    assertActorMay(actor, 'loans.manage', branchId);
+    return planImport(csv, (tag) => this.devices.findByTag(tag) !== null);
+  }
+
+  /**
+   * Imports the rows without errors, all in one transaction (a tag taken meanwhile fails the whole import,
+   * never half of it). A file with the wrong columns imports nothing.
+   */
+  importCsv(actor: Actor, branchId: number, csv: string): { plan: ImportPlan; imported: number } {
+    const plan = this.previewImport(actor, branchId, csv);
+    if (plan.fileError) return { plan, imported: 0 };
+    const good = plan.rows.flatMap((r) => (r.device ? [r.device] : []));
+    if (good.length > 0) this.addMany(actor, branchId, good);
+    return { plan, imported: good.length };
   }
 
   /** Many devices at once (CSV import): all or nothing, one history event each. */

@@ -128,3 +128,10 @@ export function readInventoryQuery(query: Record<string, unknown>): InventoryQue
   const page = /^[1-9]\d{0,4}$/.test(str('page')) ? Number(str('page')) : 1;
   return { text: str('q').slice(0, 80), type, status, page };
 }
+
+export const IMPORT_FIELDS = ['branch', 'csv', 'step'] as const;
+export const importSchema = z.object({
+  branch,
+  csv: z.string().min(1, 'loans.import.csv_required').max(60_000, 'validation.too_long'),
+  step: z.enum(['preview', 'import'], { message: 'validation.choose' }),
+});
