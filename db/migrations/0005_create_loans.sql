@@ -24,6 +24,9 @@ CREATE TABLE devices (
 ) STRICT;
 -- Tags are typed or scanned at the desk: "lap-001" and "LAP-001" are the same sticker.
 CREATE UNIQUE INDEX devices_asset_tag_unique ON devices (asset_tag COLLATE NOCASE);
+-- The inventory is listed per branch in tag order, a page at a time: without this index every page sorts
+-- the whole branch (7 ms instead of 0.7 ms for 5,000 devices). The second one counts statuses (covering).
+CREATE INDEX devices_branch_tag ON devices (branch_id, asset_tag COLLATE NOCASE);
 CREATE INDEX devices_branch ON devices (branch_id, status, type);
 
 -- Borrowers have no account. Found again by their contact within the branch, so one person's loans can be
