@@ -198,4 +198,44 @@ describe('/devices and /loans', () => {
     expect(count() - before).toBe(3);
     t.clock.set('2026-03-02T09:00:00Z');
   });
+
+  test('renewal: a new due date, the old one kept in the history; the borrower page is audited', async () => {
+    const id = await addDevice('REN-001');
+    const lent = await post(vol, `/loans/new?branch=${branchA}&tag=REN-001`, '/loans/new', lendBody('REN-001', 'ren@example.nl', { due_date: '2026-03-20' }));
+    const loanUrl: string = lent.headers.location;
+    const past = await post(vol, loanUrl, `${loanUrl}/renew`, { due_date: '2026-03-01' });
+    expect(past.status).toBe(409);
+    expect(past.text).toContain('Kies een datum na vandaag');
+    const renewed = await post(vol, loanUrl, `${loanUrl}/renew`, { due_date: '2026-04-03' });
+    expect(renewed.status).toBe(303);
+    const loan = await vol.get(loanUrl);
+    expect(loan.text).toContain('3 april 2026');
+    expect(loan.text).toContain('1 keer verlengd');
+    const device = await vol.get(`/devices/${id}`);
+    expect(device.text).toContain('Verlengd');
+    expect(device.text).toContain('2026-03-20 → 2026-04-03');
+    const borrowerId = /href="\/loans\/borrowers\/(\d+)"/.exec(loan.text)![1];
+    const before = t.db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'personal_data.viewed' AND subject_type = 'borrower'`).pluck().get() as number;
+    const borrower = await vol.get(`/loans/borrowers/${borrowerId}`);
+    expect(borrower.text).toContain('ren@example.nl');
+    expect(borrower.headers['cache-control']).toBe('no-store');
+    expect(t.db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'personal_data.viewed' AND subject_type = 'borrower'`).pluck().get()).toBe(before + 1);
+  });
+
+  test('reservations: a returned-and-wiped device of the type is held for the reservation and handed over from the list', async () => {
+    const id = await addDevice('RSV-001', 'mifi', '');
+    const lent = await post(vol, `/loans/new?branch=${branchA}&tag=RSV-001`, '/loans/new', lendBody('RSV-001', 'eerst@example.nl', { kit: [] }));
+    const made = await post(vol, `/loans/reservations?branch=${branchA}`, '/loans/reservations', { branch: String(branchA), type: 'mifi', wanted_from: '2026-03-03', name: 'Wacht Even', contact: '0687654321', library_card: '' });
+    expect(made.status).toBe(303);
+    await post(vol, lent.headers.location, `${lent.headers.location}/return`, { condition: 'fine' });
+    await post(vol, `/devices/${id}`, `/devices/${id}/wipe`, { wiped: 'on' });
+    const list = await vol.get(`/loans/reservations?branch=${branchA}`);
+    expect(list.text).toContain('Klaar: RSV-001');
+    const other = await post(vol, `/loans/new?branch=${branchA}&tag=RSV-001`, '/loans/new', lendBody('RSV-001', 'iemand@example.nl', { kit: [] }));
+    expect(other.status).toBe(409);
+    expect(other.text).toContain('vastgehouden voor iemand met een reservering');
+    const handed = await post(vol, `/loans/new?branch=${branchA}&tag=RSV-001`, '/loans/new', lendBody('RSV-001', '06 8765 4321', { kit: [] }));
+    expect(handed.status).toBe(303);
+    expect((await vol.get(`/loans/reservations?branch=${branchA}`)).text).not.toContain('Klaar: RSV-001');
+  });
 });
