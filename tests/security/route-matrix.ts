@@ -146,6 +146,8 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'GET /loans/reservations': [scoped('loans.manage', (r) => `/loans/reservations?branch=${r.branch}`)],
   'POST /loans/reservations': [scoped('loans.manage', () => '/loans/reservations', (r) => ({ branch: String(r.branch) }))],
   'POST /loans/reservations/:id/cancel': [scoped('loans.manage', (r) => `/loans/reservations/${r.reservation}/cancel`)],
+  'GET /loans/settings': [scoped('branch.configure', (r) => `/loans/settings?branch=${r.branch}`)],
+  'POST /loans/settings': [scoped('branch.configure', () => '/loans/settings', (r) => ({ branch: String(r.branch) }))],
   'GET /loans/borrowers/:id': [scoped('loans.manage', (r) => `/loans/borrowers/${r.borrower}`)],
   'GET /loans/:id': [scoped('loans.manage', (r) => `/loans/${r.loan}`)],
   'GET /loans/:id/agreement': [scoped('loans.manage', (r) => `/loans/${r.loan}/agreement`)],

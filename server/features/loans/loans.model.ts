@@ -19,6 +19,13 @@ export const LOCKABLE_TYPES: readonly DeviceType[] = ['phone', 'tablet'];
 /** Default loan period per device type, in days (SPEC 4.5: "due date defaults per device type"). */
 export const DEFAULT_LOAN_DAYS: Record<DeviceType, number> = { laptop: 28, tablet: 28, phone: 14, mifi: 14, other: 14 };
 
+/** Per-branch lending rules (settings table, key `loans.branch.<id>`); defaults when never saved. */
+export interface LoanSettings {
+  dueDays: Record<DeviceType, number>;
+  /** 0: the branch asks no deposit. */
+  depositCents: number;
+}
+
 export interface Device {
   id: number;
   branchId: number;

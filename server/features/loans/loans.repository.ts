@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open';
-import type { Borrower, Condition, DeviceType, LoanView, Reservation } from './loans.model';
+import { DEFAULT_LOAN_DAYS, DEVICE_TYPES, type Borrower, type Condition, type DeviceType, type LoanSettings, type LoanView, type Reservation } from './loans.model';
 
 type LoanViewRow = Omit<LoanView, 'kitOut' | 'missingKit'> & { kitOut: string; missingKit: string };
 
@@ -101,6 +101,10 @@ export class LoansRepository {
       openReservations: db.prepare(
         `SELECT ${RESERVATION_COLUMNS} FROM ${RESERVATION_FROM} WHERE r.branch_id = ? AND r.status IN ('waiting', 'held') ORDER BY r.wanted_from, r.id`,
       ),
+      readSetting: db.prepare(`SELECT value FROM settings WHERE key = ?`),
+      writeSetting: db.prepare(
+        `INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @now) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      ),
       claimDueSoon: db.prepare(`UPDATE loans SET due_soon_sent_at = @now WHERE id = @id AND due_soon_sent_at IS NULL AND returned_at IS NULL`),
     };
   }
@@ -184,6 +188,30 @@ export class LoansRepository {
   /** Set the sent mark only if still empty: the claim and the outbox row commit together, so never twice. */
   claimReminder(id: number, kind: 'overdue' | 'due_soon', now: string): boolean {
     return (kind === 'overdue' ? this.stmts.claimOverdue : this.stmts.claimDueSoon).run({ id, now }).changes === 1;
+  }
+
+  // ------------------------------------------------------------ branch settings
+
+  /** The branch's lending rules; unknown or damaged values fall back to the defaults one by one. */
+  settings(branchId: number): LoanSettings {
+    const raw = this.stmts.readSetting.pluck().get(`loans.branch.${branchId}`) as string | undefined;
+    let saved: Partial<LoanSettings>;
+    try {
+      saved = raw ? (JSON.parse(raw) as Partial<LoanSettings>) : {};
+    } catch {
+      saved = {};
+    }
+    const dueDays = { ...DEFAULT_LOAN_DAYS };
+    for (const type of DEVICE_TYPES) {
+      const days = saved.dueDays?.[type];
+      if (Number.isInteger(days) && days! >= 1 && days! <= 365) dueDays[type] = days!;
+    }
+    const deposit = saved.depositCents;
+    return { dueDays, depositCents: Number.isInteger(deposit) && deposit! >= 0 && deposit! <= 100_000 ? deposit! : 0 };
+  }
+
+  saveSettings(branchId: number, settings: LoanSettings, now: string): void {
+    this.stmts.writeSetting.run({ key: `loans.branch.${branchId}`, value: JSON.stringify(settings), now });
   }
 
   // ------------------------------------------------------------ reservations

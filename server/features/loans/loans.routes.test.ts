@@ -238,4 +238,23 @@ describe('/devices and /loans', () => {
     expect(handed.status).toBe(303);
     expect((await vol.get(`/loans/reservations?branch=${branchA}`)).text).not.toContain('Klaar: RSV-001');
   });
+
+  test('lending rules per branch: the coordinator sets the loan period and a deposit; volunteers may not', async () => {
+    const refused = await post(vol, `/loans?branch=${branchA}`, '/loans/settings', { branch: String(branchA), days_laptop: '7' });
+    expect(refused.status).toBe(403);
+    const bad = await post(coord, `/loans/settings?branch=${branchA}`, '/loans/settings', { branch: String(branchA), days_laptop: '0', days_tablet: '28', days_phone: '14', days_mifi: '14', days_other: '14', deposit: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('<a href="#days_laptop">');
+    const saved = await post(coord, `/loans/settings?branch=${branchA}`, '/loans/settings', { branch: String(branchA), days_laptop: '7', days_tablet: '28', days_phone: '14', days_mifi: '14', days_other: '14', deposit: '25' });
+    expect(saved.status).toBe(303);
+    await addDevice('SET-001');
+    const form = await vol.get(`/loans/new?branch=${branchA}&tag=SET-001`);
+    expect(form.text).toContain('Standaard 7 dagen: 2026-03-09');
+    expect(form.text).toContain('name="deposit" type="text"\n    value="25,00"');
+    const lent = await post(vol, `/loans/new?branch=${branchA}&tag=SET-001`, '/loans/new', lendBody('SET-001', 'set@example.nl', { deposit: '25,00' }));
+    const loan = t.db.prepare('SELECT due_date, deposit_cents FROM loans WHERE id = ?').get(Number(lent.headers.location.split('/').pop()));
+    expect(loan).toEqual({ due_date: '2026-03-09', deposit_cents: 2500 });
+    // Other branches keep the defaults.
+    expect(t.deps.loans.defaultDueDate(branchB, 'laptop')).toBe('2026-03-30');
+  });
 });

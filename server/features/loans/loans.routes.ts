@@ -9,8 +9,19 @@ import { keepValues, parseForm, type FieldError, type FormValues } from '../../h
 import { addDays, localDate } from '../../lib/time';
 import { may } from '../../policy/policy';
 import { LoanRefusedError } from './loans.service';
-import { CONDITIONS, DEFAULT_LOAN_DAYS, DEVICE_TYPES, type Device, type LoanView } from './loans.model';
-import { LEND_FIELDS, RENEW_FIELDS, RESERVE_FIELDS, RETURN_FIELDS, lendSchema, renewSchema, reserveSchema, returnSchema } from './loans.schema';
+import { CONDITIONS, DEVICE_TYPES, type Device, type LoanView } from './loans.model';
+import {
+  LEND_FIELDS,
+  RENEW_FIELDS,
+  RESERVE_FIELDS,
+  RETURN_FIELDS,
+  SETTINGS_FIELDS,
+  lendSchema,
+  renewSchema,
+  reserveSchema,
+  returnSchema,
+  settingsSchema,
+} from './loans.schema';
 
 function idParam(req: Request): number {
   const id = parseId(req.params.id);
@@ -52,6 +63,7 @@ export function loansRouter(deps: Deps): Router {
         today: today(),
         list: branch ? loans.activeLoans(actor, branch.id) : [],
         counts: branch ? loans.counts(actor, branch.id) : null,
+        canConfigure: branch ? may(req.user, 'branch.configure', branch.id) : false,
         needsWipe: branch ? deps.devices.search(actor, { branchId: branch.id, status: 'needs_wipe', page: 1, pageSize: 50 }).devices : [],
       });
     })
@@ -68,15 +80,17 @@ export function loansRouter(deps: Deps): Router {
     if (!branch) throw new NotFoundError();
     const tag = (typeof values.tag === 'string' ? values.tag : '') || q(req, 'tag');
     const device: Device | null = tag ? loans.findDeviceByTag(actorOf(req), branch.id, tag) : null;
+    const rules = loans.lendingRules(actorOf(req), branch.id);
     const tagErrors: FieldError[] = tag && !device && errors.length === 0 && status === 200 ? [{ field: 'tag', key: 'loans.lend.tag_unknown' }] : [];
     res.status(tagErrors.length ? 404 : status).render('loans/lend', {
       title: res.locals.t('loans.lend.title'),
       branch,
       device,
-      defaultDue: device ? loans.defaultDueDate(device.type) : null,
-      defaultDays: DEFAULT_LOAN_DAYS,
+      defaultDue: device ? loans.defaultDueDate(branch.id, device.type) : null,
+      defaultDays: rules.dueDays,
+      usesDeposit: rules.depositCents > 0,
       canAllowExtra: may(req.user, 'loans.allow_multiple', branch.id),
-      values: { tag, kit: device ? device.kit : [], ...values },
+      values: { tag, kit: device ? device.kit : [], deposit: rules.depositCents > 0 ? (rules.depositCents / 100).toFixed(2).replace('.', ',') : '', ...values },
       errors: [...errors, ...tagErrors],
     });
   }
@@ -160,6 +174,30 @@ export function loansRouter(deps: Deps): Router {
       const branchId = loans.cancelReservation(actorOf(req), idParam(req));
       flash(req, 'success', 'loans.reservations.cancelled');
       redirectAfterPost(res, `/loans/reservations?branch=${branchId}`);
+    })
+    .all(methodNotAllowed);
+
+  // ------------------------------------------------------------------ branch settings (who configures the branch)
+
+  function renderSettings(req: Request, res: Response, status: number, values: FormValues | null, errors: FieldError[]): void {
+    const { branch, branches } = branchScope(req, deps.branches, 'branch.configure');
+    if (!branch) throw new NotFoundError();
+    const rules = loans.settingsForEdit(actorOf(req), branch.id);
+    const saved: FormValues = { deposit: rules.depositCents ? (rules.depositCents / 100).toFixed(2).replace('.', ',') : '' };
+    for (const type of DEVICE_TYPES) saved[`days_${type}`] = String(rules.dueDays[type]);
+    res.status(status).render('loans/settings', { title: res.locals.t('loans.settings.title'), branch, branches, types: DEVICE_TYPES, values: values ?? saved, errors });
+  }
+
+  router
+    .route('/loans/settings')
+    .all(requireCapability('branch.configure'))
+    .get((req, res) => renderSettings(req, res, 200, null, []))
+    .post((req, res) => {
+      const form = parseForm(settingsSchema, req.body, SETTINGS_FIELDS);
+      if (!form.ok) return renderSettings(req, res, 400, form.values, form.errors);
+      loans.saveSettings(actorOf(req), form.data.branchId, form.data.settings);
+      flash(req, 'success', 'loans.settings.saved');
+      redirectAfterPost(res, `/loans/settings?branch=${form.data.branchId}`);
     })
     .all(methodNotAllowed);
 

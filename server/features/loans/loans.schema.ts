@@ -135,3 +135,12 @@ export const importSchema = z.object({
   csv: z.string().min(1, 'loans.import.csv_required').max(60_000, 'validation.too_long'),
   step: z.enum(['preview', 'import'], { message: 'validation.choose' }),
 });
+
+const days = fields.intInRange(1, 365);
+export const SETTINGS_FIELDS = ['branch', ...DEVICE_TYPES.map((t) => `days_${t}`), 'deposit'] as const;
+export const settingsSchema = z
+  .object({ branch, days_laptop: days, days_tablet: days, days_phone: days, days_mifi: days, days_other: days, deposit })
+  .transform((v) => ({
+    branchId: v.branch,
+    settings: { dueDays: { laptop: v.days_laptop, tablet: v.days_tablet, phone: v.days_phone, mifi: v.days_mifi, other: v.days_other }, depositCents: v.deposit },
+  }));

@@ -8,13 +8,13 @@ import type { DevicesRepository } from './devices.repository';
 import { loanConstraint, type LoansRepository } from './loans.repository';
 import { LoanRefusedError } from './devices.service';
 import {
-  DEFAULT_LOAN_DAYS,
   LOCKABLE_TYPES,
   normaliseContact,
   type Borrower,
   type Device,
   type DeviceType,
   type LendInput,
+  type LoanSettings,
   type LoanView,
   type Reservation,
   type ReturnInput,
@@ -48,9 +48,30 @@ export class LoansService {
     return localDate(this.clock.now());
   }
 
-  /** The default due date for a device type, from today. */
-  defaultDueDate(type: DeviceType): string {
-    return addDays(this.today(), DEFAULT_LOAN_DAYS[type]);
+  /** The default due date for a device type at a branch, from today (a branch setting). */
+  defaultDueDate(branchId: number, type: DeviceType): string {
+    return addDays(this.today(), this.repo.settings(branchId).dueDays[type]);
+  }
+
+  /** The branch's lending rules as the lend form uses them (desk staff). */
+  lendingRules(actor: Actor, branchId: number): LoanSettings {
+    assertActorMay(actor, 'loans.manage', branchId);
+    return this.repo.settings(branchId);
+  }
+
+  /** The same rules for the settings form (who configures the branch). */
+  settingsForEdit(actor: Actor, branchId: number): LoanSettings {
+    assertActorMay(actor, 'branch.configure', branchId);
+    return this.repo.settings(branchId);
+  }
+
+  saveSettings(actor: Actor, branchId: number, settings: LoanSettings): void {
+    assertActorMay(actor, 'branch.configure', branchId);
+    const now = this.clock.now().toISOString();
+    this.repo.transaction(() => {
+      this.repo.saveSettings(branchId, settings, now);
+      this.audit.record(actor, { action: 'loans.settings_changed', subjectType: 'branch', subjectId: branchId, branchId, details: { ...settings } });
+    });
   }
 
   /** A device of the branch by its tag (typed or scanned), for the lend form; null when unknown there. */
@@ -76,7 +97,7 @@ export class LoansService {
         if (!device) throw new LoanRefusedError('tag', 'loans.lend.tag_unknown');
         if (device.status === 'needs_wipe') throw new LoanRefusedError('tag', 'loans.errors.needs_wipe');
         if (device.status !== 'available' && device.status !== 'reserved') throw new LoanRefusedError('tag', 'loans.errors.not_available');
-        const dueDate = input.dueDate ?? this.defaultDueDate(device.type);
+        const dueDate = input.dueDate ?? this.defaultDueDate(branchId, device.type);
         if (dueDate <= this.today()) throw new LoanRefusedError('due_date', 'loans.lend.due_in_past');
         const borrower = this.borrowerFor(branchId, input.borrower.name, contact, input.borrower.libraryCard, now);
         const hold = device.status === 'reserved' ? this.repo.reservationHolding(device.id) : null;
