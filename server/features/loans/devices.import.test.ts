@@ -27,7 +27,7 @@ describe('CSV import of devices', () => {
     expect(page.status).toBe(200);
     const preview = await agent.post('/devices/import').type('form').send({ _csrf: csrfFrom(page.text), branch: String(branch), step: 'preview', csv: csv200() });
     expect(preview.status).toBe(200);
-    expect(preview.text).toContain('197 regels kunnen geïmporteerd worden, 3 regels hebben een fout.');
+    expect(preview.text).toContain('Klaar om te importeren: 197. Met een fout: 3.');
     const rows = [...preview.text.matchAll(/<tr><td>(\d+)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => [m[1], m[2], m[3]]);
     expect(rows).toEqual([
       ['52', 'IMP-051', 'Soort apparaat: Maak een keuze'],
@@ -39,7 +39,7 @@ describe('CSV import of devices', () => {
     const hidden = /name="csv" value="([^"]*)"/.exec(preview.text)![1].replace(/&#34;/g, '"').replace(/&quot;/g, '"');
     const done = await agent.post('/devices/import').type('form').send({ _csrf: csrfFrom(preview.text), branch: String(branch), step: 'import', csv: hidden });
     expect(done.status).toBe(200);
-    expect(done.text).toContain('197 apparaten zijn geïmporteerd.');
+    expect(done.text).toContain('Geïmporteerd: 197.');
     expect(t.db.prepare('SELECT count(*) FROM devices WHERE branch_id = ?').pluck().get(branch)).toBe(197);
     expect(t.db.prepare(`SELECT make_model, kit FROM devices WHERE asset_tag = 'IMP-002'`).get()).toEqual({ make_model: 'Lenovo; 14"', kit: '["lader","tas"]' });
     expect(t.db.prepare(`SELECT count(*) FROM device_events WHERE kind = 'imported'`).pluck().get()).toBe(197);
