@@ -23,13 +23,16 @@ function parseKits<T extends { kitOut: string; missingKit: string }>(r: T): Omit
 
 /** Which database rule refused a write: a trigger's RAISE name or a unique index's column list. */
 export function loanConstraint(err: unknown): string | null {
-  if (!(err instanceof Error)) return null;
-  const code = (err as { code?: string }).code;
-  if (code === 'SQLITE_CONSTRAINT_TRIGGER') return err.message;
+  // Duck-typed on purpose: the driver's SqliteError is not always `instanceof Error` of the caller's realm
+  // (seen under jest's module sandbox), and a missed match would turn a friendly 409 into a 500.
+  if (typeof err !== 'object' || err === null) return null;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  if (typeof code !== 'string' || typeof message !== 'string') return null;
+  if (code === 'SQLITE_CONSTRAINT_TRIGGER') return message;
   if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
-    if (err.message.includes('loans.device_id')) return 'device_not_available';
-    if (err.message.includes('devices.asset_tag')) return 'asset_tag_taken';
-    if (err.message.includes('borrowers.')) return 'borrower_exists';
+    if (message.includes('loans.device_id')) return 'device_not_available';
+    if (message.includes('devices.asset_tag')) return 'asset_tag_taken';
+    if (message.includes('borrowers.')) return 'borrower_exists';
   }
   return null;
 }
