@@ -30,6 +30,9 @@ import { surveyRouter } from './features/survey/survey.routes';
 import { bookingRouter } from './features/appointments/booking.routes';
 import { appointmentsRouter } from './features/appointments/appointments.routes';
 import { appointmentsDeskPanel } from './features/appointments/appointments.desk-panel';
+import { devicesRouter } from './features/loans/devices.routes';
+import { loansRouter } from './features/loans/loans.routes';
+import { loansDeskPanel } from './features/loans/loans.desk-panel';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
 export function createApp(deps: Deps): Express {
@@ -63,7 +66,7 @@ export function createApp(deps: Deps): Express {
   app.use(csrf.protect);
 
   // Panels on /desk, one per feature (see server/features/desk/desk.panels.ts).
-  const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue, deps.config.staffIdleMinutes), appointmentsDeskPanel(deps.appointments, deps.clock)];
+  const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue, deps.config.staffIdleMinutes), appointmentsDeskPanel(deps.appointments, deps.clock), loansDeskPanel(deps.loans)];
   // Extra sections on the /admin index, one per feature (see server/features/admin/admin.routes.ts).
   const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection];
 
@@ -84,6 +87,8 @@ export function createApp(deps: Deps): Express {
   app.use(appointmentsRouter(deps));
   app.use(arrivalRouter(deps));
   app.use(queueRouter(deps));
+  app.use(devicesRouter(deps));
+  app.use(loansRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps));

@@ -36,6 +36,11 @@ import { SurveyRepository } from './features/survey/survey.repository';
 import { SurveyService } from './features/survey/survey.service';
 import { HealthRepository } from './features/health/health.repository';
 import { HealthService } from './features/health/health.service';
+import { DevicesRepository } from './features/loans/devices.repository';
+import { DevicesService } from './features/loans/devices.service';
+import { LoansRepository } from './features/loans/loans.repository';
+import { LoansService } from './features/loans/loans.service';
+import { LoanReminders } from './features/loans/loans.reminders';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -62,6 +67,9 @@ export interface Deps extends AppointmentsFeature {
   survey: SurveyService;
   arrival: ArrivalService;
   queue: QueueService;
+  devices: DevicesService;
+  loans: LoansService;
+  loanReminders: LoanReminders;
 }
 
 /**
@@ -143,6 +151,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     notifier,
     clock,
   );
+  const devicesRepo = new DevicesRepository(db);
+  const loansRepo = new LoansRepository(db);
   return {
     config,
     db,
@@ -169,5 +179,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     partners,
     intake: new IntakeService(new IntakeRepository(db), categories, partners, audit, notifier, clock),
     survey: new SurveyService(new SurveyRepository(db), clock),
+    devices: new DevicesService(devicesRepo, loansRepo, audit, clock),
+    loans: new LoansService(loansRepo, devicesRepo, audit, clock),
+    loanReminders: new LoanReminders(loansRepo, branches, mailer, translations, clock),
   };
 }

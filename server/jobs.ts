@@ -1,5 +1,6 @@
 import type { Deps } from './deps';
 import { AppointmentReminderJob } from './features/appointments/appointments.reminders';
+import { LoanReminderJob } from './features/loans/loans.reminders';
 
 /**
  * Background work inside the server process: the outbox sender and periodic housekeeping.
@@ -10,6 +11,8 @@ export function startBackgroundJobs(deps: Deps): () => Promise<void> {
   deps.outboxSender.start();
   const reminders = new AppointmentReminderJob(deps.reminders, deps.logger);
   reminders.start();
+  const loanReminders = new LoanReminderJob(deps.loanReminders, deps.logger);
+  loanReminders.start();
   const housekeeping = setInterval(() => {
     deps.sessionStore.purgeExpired();
   }, 10 * 60_000);
@@ -17,6 +20,7 @@ export function startBackgroundJobs(deps: Deps): () => Promise<void> {
   return async () => {
     clearInterval(housekeeping);
     reminders.stop();
+    loanReminders.stop();
     await deps.outboxSender.stop();
   };
 }

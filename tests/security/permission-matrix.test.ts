@@ -78,7 +78,39 @@ function insertRecords(t: TestApp, branch: number, tag: string): BranchRecords {
       .run(branch, `Tegel ${tag}`, `Tile ${tag}`, id('question_type', 'digital_government'), id('organisation', 'digid'), id('help', 'together'), id('duration', 'm15_30'), id('outcome', 'solved'), now)
       .lastInsertRowid,
   );
-  return { branch, appointment, walkin, question, closure, partner, tile };
+  const loans = insertLoanRecords(t, branch, tag, now);
+  return { branch, appointment, walkin, question, closure, partner, tile, ...loans };
+}
+
+/** Loans: an available device, one on loan, one waiting for its wipe, and a waiting reservation. */
+function insertLoanRecords(t: TestApp, branch: number, tag: string, now: string): Pick<BranchRecords, 'device' | 'loan' | 'borrower' | 'wipeDevice' | 'reservation'> {
+  const device = (n: string): number =>
+    Number(
+      t.db
+        .prepare(`INSERT INTO devices (branch_id, type, asset_tag, kit, created_at, updated_at) VALUES (?, 'laptop', ?, '["lader"]', ?, ?)`)
+        .run(branch, `M-${tag}-${n}`, now, now).lastInsertRowid,
+    );
+  const available = device('1');
+  const lent = device('2');
+  const wipeDevice = device('3');
+  const borrower = Number(
+    t.db
+      .prepare(`INSERT INTO borrowers (branch_id, name, contact, contact_kind, created_at, updated_at) VALUES (?, ?, ?, 'email', ?, ?)`)
+      .run(branch, `Lener ${tag}`, `lener-${tag}@example.nl`, now, now).lastInsertRowid,
+  );
+  const loanSql = `INSERT INTO loans (branch_id, device_id, borrower_id, due_date, agreement_accepted_at, kit_out, extra_allowed_by, lent_at, created_at, updated_at)
+    VALUES (?, ?, ?, '2026-03-30', ?, '["lader"]', ?, ?, ?, ?)`;
+  const loan = Number(t.db.prepare(loanSql).run(branch, lent, borrower, now, null, now, now, now).lastInsertRowid);
+  // The device waiting for its wipe: lent (with an allowance, the borrower has a loan) and returned.
+  const done = Number(t.db.prepare(loanSql).run(branch, wipeDevice, borrower, now, 1, now, now, now).lastInsertRowid);
+  t.db.prepare(`UPDATE loans SET returned_at = ?, condition = 'fine' WHERE id = ?`).run(now, done);
+  t.db.prepare(`INSERT INTO device_events (device_id, loan_id, kind, at) VALUES (?, ?, 'returned', ?)`).run(wipeDevice, done, now);
+  const reservation = Number(
+    t.db
+      .prepare(`INSERT INTO device_reservations (branch_id, borrower_id, device_type, wanted_from, created_at, updated_at) VALUES (?, ?, 'tablet', '2026-03-10', ?, ?)`)
+      .run(branch, borrower, now, now).lastInsertRowid,
+  );
+  return { device: available, loan, borrower, wipeDevice, reservation };
 }
 
 async function signInAs(t: TestApp, email: string): Promise<{ cookie: string; token: string }> {

@@ -16,6 +16,12 @@ export interface BranchRecords {
   closure: number;
   partner: number;
   tile: number;
+  /** Loans: an available device, a device on loan (with its loan and borrower), one waiting for its wipe, a reservation. */
+  device: number;
+  loan: number;
+  borrower: number;
+  wipeDevice: number;
+  reservation: number;
 }
 
 export interface Fixture {
@@ -119,6 +125,34 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'GET /intake/tiles': [scoped('intake.configure', (r) => `/intake/tiles?branch=${r.branch}`)],
   'POST /intake/tiles': [scoped('intake.configure', () => '/intake/tiles', (r) => ({ branch: String(r.branch) }))],
   'POST /intake/tiles/:id/delete': [scoped('intake.configure', (r) => `/intake/tiles/${r.tile}/delete`, (r) => ({ branch: String(r.branch) }))],
+
+  // Device loans: the inventory (/devices) and lending (/loans), all in the person's branches only.
+  'GET /devices': [scoped('loans.manage', (r) => `/devices?branch=${r.branch}`)],
+  'GET /devices/new': [scoped('loans.manage', (r) => `/devices/new?branch=${r.branch}`)],
+  'POST /devices/new': [scoped('loans.manage', () => '/devices/new', (r) => ({ branch: String(r.branch) }))],
+  'GET /devices/import': [scoped('loans.manage', (r) => `/devices/import?branch=${r.branch}`)],
+  'POST /devices/import': [scoped('loans.manage', () => '/devices/import', (r) => ({ branch: String(r.branch) }))],
+  'GET /devices/:id': [scoped('loans.manage', (r) => `/devices/${r.device}`)],
+  'GET /devices/:id/edit': [scoped('loans.manage', (r) => `/devices/${r.device}/edit`)],
+  'POST /devices/:id/edit': [scoped('loans.manage', (r) => `/devices/${r.device}/edit`)],
+  'POST /devices/:id/status': [scoped('loans.manage', (r) => `/devices/${r.device}/status`, () => ({ status: 'in_repair' }))],
+  'POST /devices/:id/wipe': [scoped('loans.manage', (r) => `/devices/${r.wipeDevice}/wipe`, () => ({ wiped: 'on' }))],
+  'GET /devices/:id/label': [scoped('loans.manage', (r) => `/devices/${r.device}/label`)],
+  'GET /loans': [scoped('loans.manage', (r) => `/loans?branch=${r.branch}`)],
+  'GET /loans/new': [scoped('loans.manage', (r) => `/loans/new?branch=${r.branch}`)],
+  'POST /loans/new': [scoped('loans.manage', () => '/loans/new', (r) => ({ branch: String(r.branch) }))],
+  'GET /loans/overdue': [scoped('loans.manage', (r) => `/loans/overdue?branch=${r.branch}`)],
+  'GET /loans/overdue/print': [scoped('loans.manage', (r) => `/loans/overdue/print?branch=${r.branch}`)],
+  'GET /loans/reservations': [scoped('loans.manage', (r) => `/loans/reservations?branch=${r.branch}`)],
+  'POST /loans/reservations': [scoped('loans.manage', () => '/loans/reservations', (r) => ({ branch: String(r.branch) }))],
+  'POST /loans/reservations/:id/cancel': [scoped('loans.manage', (r) => `/loans/reservations/${r.reservation}/cancel`)],
+  'GET /loans/settings': [scoped('branch.configure', (r) => `/loans/settings?branch=${r.branch}`)],
+  'POST /loans/settings': [scoped('branch.configure', () => '/loans/settings', (r) => ({ branch: String(r.branch) }))],
+  'GET /loans/borrowers/:id': [scoped('loans.manage', (r) => `/loans/borrowers/${r.borrower}`)],
+  'GET /loans/:id': [scoped('loans.manage', (r) => `/loans/${r.loan}`)],
+  'GET /loans/:id/agreement': [scoped('loans.manage', (r) => `/loans/${r.loan}/agreement`)],
+  'POST /loans/:id/return': [scoped('loans.manage', (r) => `/loans/${r.loan}/return`, () => ({ condition: 'fine' }))],
+  'POST /loans/:id/renew': [scoped('loans.manage', (r) => `/loans/${r.loan}/renew`, () => ({ due_date: '2026-05-01' }))],
 
   // Management.
   'GET /admin': [global('admin.open', '/admin')],
