@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { sqliteConstraint } from '../../db/constraint';
 import { allRows, oneRow } from '../../db/rows';
 import type { Appointment, NewAppointment, SlotMove } from './appointments.model';
 
@@ -27,7 +28,8 @@ export class CapacityExceededError extends Error {
 }
 
 function isCapacityError(err: unknown): boolean {
-  return err instanceof Error && (err as { code?: string }).code === 'SQLITE_CONSTRAINT_TRIGGER' && err.message === 'capacity';
+  const refused = sqliteConstraint(err);
+  return refused?.code === 'SQLITE_CONSTRAINT_TRIGGER' && refused.message === 'capacity';
 }
 
 /** Runs a statement and turns the trigger's RAISE(ABORT, 'capacity') into a typed error. */
@@ -42,11 +44,8 @@ function guardCapacity<T>(fn: () => T): T {
 
 /** Is this a unique-constraint failure on the given column (e.g. a code collision)? */
 export function isUniqueViolation(err: unknown, column: string): boolean {
-  return (
-    err instanceof Error &&
-    (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-    err.message.includes(`appointments.${column}`)
-  );
+  const refused = sqliteConstraint(err);
+  return refused?.code === 'SQLITE_CONSTRAINT_UNIQUE' && refused.message.includes(`appointments.${column}`);
 }
 
 export class AppointmentsRepository {

@@ -2,7 +2,7 @@ import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import type { Translations } from '../../lib/i18n';
 import { addDays, formatLocal, localDate } from '../../lib/time';
-import type { Mailer } from '../../mail/mailer';
+import type { ComposedMail, Mailer } from '../../mail/mailer';
 import type { BranchesService } from '../branches/branches.service';
 import type { LoansRepository } from './loans.repository';
 import type { LoanView } from './loans.model';
@@ -32,11 +32,11 @@ export class LoanReminders {
     let sent = 0;
     for (const loan of this.repo.reminderCandidates(today, addDays(today, DUE_SOON_DAYS), limit)) {
       const kind = loan.dueDate < today ? 'overdue' : 'due_soon';
-      // Templates are rendered by the mailer inside this transaction, like the appointment reminders; once the
-      // mailer can compose before it writes (house-in-order issue), compose here first.
+      // Compose (templates, EJS) before the write transaction; inside it only the claim and the outbox row.
+      const mail = this.compose(loan, kind);
       const done = this.repo.immediate(() => {
         if (!this.repo.claimReminder(loan.id, kind, nowIso)) return false;
-        this.enqueue(loan, kind);
+        this.mailer.enqueueComposed(mail);
         return true;
       });
       if (done) sent++;
@@ -44,14 +44,14 @@ export class LoanReminders {
     return sent;
   }
 
-  private enqueue(loan: LoanView, kind: 'overdue' | 'due_soon'): void {
+  private compose(loan: LoanView, kind: 'overdue' | 'due_soon'): ComposedMail {
     const lang = 'nl';
     const t = this.translations.translator(lang);
     const branch = this.branches.get(loan.branchId);
     const device = t(`loans.type.${loan.deviceType}`).toLowerCase();
     const date = formatLocal(new Date(`${loan.dueDate}T12:00:00Z`), 'dddd D MMMM', lang);
     const params = { name: loan.borrowerName, device, date, tag: loan.assetTag, branch: branch.name, phone: branch.phone || '-' };
-    this.mailer.enqueue({
+    return this.mailer.compose({
       to: loan.borrowerContact,
       template: 'notice',
       lang,

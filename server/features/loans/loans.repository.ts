@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { sqliteConstraint } from '../../db/constraint';
 import { DEFAULT_LOAN_DAYS, DEVICE_TYPES, type Borrower, type Condition, type DeviceType, type LoanSettings, type LoanView, type Reservation } from './loans.model';
 
 type LoanViewRow = Omit<LoanView, 'kitOut' | 'missingKit'> & { kitOut: string; missingKit: string };
@@ -23,11 +24,9 @@ function parseKits<T extends { kitOut: string; missingKit: string }>(r: T): Omit
 
 /** Which database rule refused a write: a trigger's RAISE name or a unique index's column list. */
 export function loanConstraint(err: unknown): string | null {
-  // Duck-typed on purpose: the driver's SqliteError is not always `instanceof Error` of the caller's realm
-  // (seen under jest's module sandbox), and a missed match would turn a friendly 409 into a 500.
-  if (typeof err !== 'object' || err === null) return null;
-  const { code, message } = err as { code?: unknown; message?: unknown };
-  if (typeof code !== 'string' || typeof message !== 'string') return null;
+  const refused = sqliteConstraint(err);
+  if (!refused) return null;
+  const { code, message } = refused;
   if (code === 'SQLITE_CONSTRAINT_TRIGGER') return message;
   if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
     if (message.includes('loans.device_id')) return 'device_not_available';
