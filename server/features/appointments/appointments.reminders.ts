@@ -1,5 +1,6 @@
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
+import { PeriodicJob } from '../../lib/periodic-job';
 import type { AppointmentMail } from './appointment-mail';
 import type { Appointment } from './appointments.model';
 import type { AppointmentsRepository } from './appointments.repository';
@@ -58,47 +59,15 @@ export class AppointmentReminders {
 }
 
 /**
- * The reminder scheduler. It keeps no state of its own: what was sent is in the database
- * (appointments.reminder_sent_at), so a restart simply carries on and never sends twice.
+ * The reminder scheduler. What was sent is in the database (appointments.reminder_sent_at), so a restart
+ * simply carries on and never sends twice.
  */
-export class AppointmentReminderJob {
-  private timer: NodeJS.Timeout | null = null;
-  private running = false;
-
-  constructor(
-    private readonly reminders: Pick<AppointmentReminders, 'sendDueReminders'>,
-    private readonly logger: Logger,
-  ) {}
-
-  /** One pass; returns how many reminders were put in the outbox. */
-  runOnce(): number {
-    if (this.running) return 0;
-    this.running = true;
-    try {
-      const sent = this.reminders.sendDueReminders();
-      if (sent > 0) this.logger.info({ sent }, 'appointment reminders queued');
-      return sent;
-    } finally {
-      this.running = false;
-    }
+export class AppointmentReminderJob extends PeriodicJob {
+  constructor(reminders: Pick<AppointmentReminders, 'sendDueReminders'>, logger: Logger) {
+    super('appointment reminders', () => reminders.sendDueReminders(), logger);
   }
 
-  start(intervalMs = 60_000): void {
-    const tick = (): void => {
-      try {
-        this.runOnce();
-      } catch (err) {
-        // A failed pass (e.g. the database busy for too long) is retried on the next tick.
-        this.logger.error({ err }, 'appointment reminder pass failed');
-      }
-    };
-    this.timer = setInterval(tick, intervalMs);
-    this.timer.unref();
-    setImmediate(tick);
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  override start(intervalMs = 60_000): void {
+    super.start(intervalMs);
   }
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
+import { PeriodicJob } from '../../lib/periodic-job';
 import type { Translations } from '../../lib/i18n';
 import { addDays, formatLocal, localDate } from '../../lib/time';
 import type { ComposedMail, Mailer } from '../../mail/mailer';
@@ -66,36 +67,13 @@ export class LoanReminders {
   }
 }
 
-/** The scheduler: state lives in the database, so a restart simply carries on. */
-export class LoanReminderJob {
-  private timer: NodeJS.Timeout | null = null;
-
-  constructor(
-    private readonly reminders: LoanReminders,
-    private readonly logger: Logger,
-  ) {}
-
-  runOnce(): number {
-    const sent = this.reminders.sendDue();
-    if (sent > 0) this.logger.info({ sent }, 'loan reminders queued');
-    return sent;
+/** The scheduler: state lives in the database (the sent marks on each loan), so a restart simply carries on. */
+export class LoanReminderJob extends PeriodicJob {
+  constructor(reminders: LoanReminders, logger: Logger) {
+    super('loan reminders', () => reminders.sendDue(), logger);
   }
 
-  start(intervalMs = 10 * 60_000): void {
-    const tick = (): void => {
-      try {
-        this.runOnce();
-      } catch (err) {
-        this.logger.error({ err }, 'loan reminder pass failed');
-      }
-    };
-    this.timer = setInterval(tick, intervalMs);
-    this.timer.unref();
-    setImmediate(tick);
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  override start(intervalMs = 10 * 60_000): void {
+    super.start(intervalMs);
   }
 }
