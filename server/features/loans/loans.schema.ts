@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fields } from '../../http/validation';
+import { fields, toOneLine } from '../../http/validation';
 import { isValidLocalDate } from '../../lib/time';
 import { CONDITIONS, DEVICE_STATUSES, DEVICE_TYPES, MANUAL_STATUSES, normaliseContact, type DeviceInput } from './loans.model';
 
@@ -11,10 +11,11 @@ const optionalDate = z
   .refine((v) => v === '' || isValidLocalDate(v), 'loans.validation.date')
   .transform((v) => (v === '' ? null : v));
 /** Checkbox groups arrive as one string or several; absent is ''. */
-const ticked = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : v === '' ? [] : [v]));
-const contact = z
-  .string()
-  .trim()
+const ticked = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v === '' ? [] : [v]).map((k) => toOneLine(k).trim()).filter(Boolean));
+const contact = fields
+  .oneLine()
   .min(1, 'validation.required')
   .max(254, 'validation.too_long')
   .refine((v) => normaliseContact(v) !== null, 'loans.lend.contact_invalid');
@@ -32,8 +33,8 @@ const deposit = z
   .transform((v) => (v === '' ? 0 : Math.round(Number(v.replace(',', '.')) * 100)));
 
 /** Kit parts: one per line (or separated by commas), trimmed, no duplicates, at most 12. */
-const kitList = z
-  .string()
+const kitList = fields
+  .multiLine()
   .max(600, 'validation.too_long')
   .transform((v) => [...new Set(v.split(/[\n,;]/).map((k) => k.trim()).filter(Boolean))])
   .refine((list) => list.length <= 12 && list.every((k) => k.length <= 40), 'loans.validation.kit');
@@ -66,7 +67,7 @@ export const LEND_FIELDS = ['branch', 'tag', 'name', 'contact', 'library_card', 
 export const lendSchema = z
   .object({
     branch,
-    tag: z.string().trim().min(1, 'loans.lend.tag_required').max(40, 'validation.too_long'),
+    tag: fields.oneLine().min(1, 'loans.lend.tag_required').max(40, 'validation.too_long'),
     name: fields.requiredText(100),
     contact,
     library_card: libraryCard,
@@ -132,7 +133,7 @@ export function readInventoryQuery(query: Record<string, unknown>): InventoryQue
 export const IMPORT_FIELDS = ['branch', 'csv', 'step'] as const;
 export const importSchema = z.object({
   branch,
-  csv: z.string().min(1, 'loans.import.csv_required').max(60_000, 'validation.too_long'),
+  csv: fields.multiLine().min(1, 'loans.import.csv_required').max(60_000, 'validation.too_long'),
   step: z.enum(['preview', 'import'], { message: 'validation.choose' }),
 });
 
