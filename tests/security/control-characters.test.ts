@@ -4,7 +4,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { z } from 'zod';
 import { ROOT_DIR } from '../../server/paths';
 import { fields, toMultiLine, toOneLine } from '../../server/http/validation';
-import { createTestApp, csrfToken, createUser, signIn, type TestApp } from '../helpers/test-app';
+import { createTestApp, csrfToken, createUser, signedIn, type TestApp } from '../helpers/test-app';
 
 /**
  * Control characters (NUL, backspace, escape, DEL, C1, bare CR/LF) never get past the edge into a one-line
@@ -130,8 +130,7 @@ describe('security: control characters through a real form', () => {
   beforeEach(async () => {
     t = createTestApp();
     await createUser(t.deps, 'admin', [], 'admin@bieb.nl');
-    admin = t.agent();
-    await signIn(admin, 'admin@bieb.nl');
+    admin = await signedIn(t, 'admin@bieb.nl');
   });
   afterEach(() => t.close());
 

@@ -1,5 +1,5 @@
 import type TestAgent from 'supertest/lib/agent';
-import { createTestApp, csrfToken, createBranch, createUser, signIn, type TestApp } from '../helpers/test-app';
+import { createTestApp, csrfToken, createBranch, createUser, signIn, signedIn, type TestApp } from '../helpers/test-app';
 
 /**
  * Text in any script is stored and shown exactly, and markup in it is shown as text (SPEC 7): Arabic,
@@ -16,8 +16,7 @@ describe('security: user text in any script, shown as text everywhere', () => {
   beforeEach(async () => {
     t = createTestApp();
     await createUser(t.deps, 'admin', [], 'admin@bieb.nl');
-    admin = t.agent();
-    await signIn(admin, 'admin@bieb.nl');
+    admin = await signedIn(t, 'admin@bieb.nl');
   });
   afterEach(() => t.close());
 
