@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startLiveServer, type LiveServer } from '../helpers/live-server';
 import { createBranch, createUser } from '../helpers/test-app';
 import { addBooking } from '../helpers/arrival';
-import { axeViolations, launchBrowser, newContext, screenshot, signInWithBrowser } from '../helpers/browser';
+import { expectAccessible, launchBrowser, newContext, screenshot, signInWithBrowser } from '../helpers/browser';
 import { FakeClock } from '../../server/lib/clock';
 
 const TODAY = '2026-03-02';
@@ -68,10 +68,6 @@ describe('arrival: kiosk, live desk and queue display in Chromium', () => {
     await server?.close();
   });
 
-  async function expectAccessible(page: Page, name: string): Promise<void> {
-    await screenshot(page, name);
-    expect(await axeViolations(page)).toEqual([]);
-  }
 
   /** The same page opened fresh with JavaScript on (the ticket is a GET page and may be opened again). */
   async function expectAccessibleUrl(url: string, name: string): Promise<void> {

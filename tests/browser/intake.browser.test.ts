@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startLiveServer, type LiveServer } from '../helpers/live-server';
 import { createBranch, createUser } from '../helpers/test-app';
-import { axeViolations, launchBrowser, newContext, screenshot, signInWithBrowser } from '../helpers/browser';
+import { expectAccessible, launchBrowser, newContext, screenshot, signInWithBrowser } from '../helpers/browser';
 
 /** Intake in a real Chromium: the desk tally, the full form with and without JavaScript, the list, the survey. */
 describe('intake, desk and survey in Chromium', () => {
@@ -22,10 +22,6 @@ describe('intake, desk and survey in Chromium', () => {
     await server?.close();
   });
 
-  async function expectAccessible(page: Page, name: string): Promise<void> {
-    await screenshot(page, name);
-    expect(await axeViolations(page)).toEqual([]);
-  }
   const count = (): number => server.deps.db.prepare('SELECT count(*) FROM questions').pluck().get() as number;
 
   test('JavaScript off, small screen: tally on the desk, the full form in steps, the list', async () => {

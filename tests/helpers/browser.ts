@@ -69,9 +69,16 @@ export async function axeViolations(page: Page): Promise<string[]> {
   }
 }
 
-/** Screenshot (to look at), then axe-core on exactly what is on screen: no violations expected. */
-export async function expectAccessible(page: Page, name: string): Promise<void> {
+/**
+ * Screenshot (to look at), then axe-core on exactly what is on screen: no violations expected. With
+ * `fitsWidth`, also nothing wider than the viewport (wide tables scroll inside their own region).
+ */
+export async function expectAccessible(page: Page, name: string, options: { fitsWidth?: boolean } = {}): Promise<void> {
   await screenshot(page, name);
+  if (options.fitsWidth) {
+    const width = page.viewportSize()?.width;
+    expect([name, await page.evaluate(() => document.documentElement.scrollWidth)]).toEqual([name, width]);
+  }
   expect([name, await axeViolations(page)]).toEqual([name, []]);
 }
 
