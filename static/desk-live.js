@@ -11,7 +11,6 @@
   var timer = null;
   var busy = false;
   var again = false;
-  var connectedBefore = false;
   // Live refreshes are requests too, and would keep an unattended desk signed in for ever. When nobody has
   // touched the page for (almost) the idle timeout, refreshes pause; the session then ends on the server,
   // the socket is closed, and the page reloads to the sign-in page. Any touch resumes and catches up.
@@ -90,12 +89,14 @@
   var socket = io({ transports: ['polling', 'websocket'] });
   ['appointment.updated', 'walkin.updated', 'checkin', 'queue.updated'].forEach(function (name) { socket.on(name, schedule); });
   socket.on('connect', function () {
-    // After a reconnect we may have missed events: catch up once.
-    if (connectedBefore) schedule();
-    connectedBefore = true;
+    // Events sent before this socket joined its branch (between the page render and the first connect, which
+    // takes a polling round trip or two) or during a reconnect are not replayed: catch up once.
+    schedule();
+    root.setAttribute('data-live', 'on');
   });
   socket.on('disconnect', function (reason) {
     // The server ends the socket when the session ends (sign-out, idle timeout): leave the screen.
+    root.setAttribute('data-live', 'off');
     if (reason === 'io server disconnect') location.reload();
   });
 
