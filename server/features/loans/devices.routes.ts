@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
-import { parseId, requireCapability } from '../../http/auth';
+import { requireCapability } from '../../http/auth';
 import { branchScope } from '../../http/branch-scope';
 import { NotFoundError } from '../../http/errors';
-import { methodNotAllowed } from '../../http/routes';
+import { methodNotAllowed, pathId } from '../../http/routes';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
 import { qrImage } from '../appointments/qr';
@@ -13,12 +13,6 @@ import { IMPORT_COLUMNS } from './devices.import';
 import { DEVICE_FIELDS, IMPORT_FIELDS, importSchema, STATUS_FIELDS, WIPE_FIELDS, editDeviceSchema, newDeviceSchema, readInventoryQuery, statusSchema, wipeSchema } from './loans.schema';
 
 const PAGE_SIZE = 50;
-
-function idParam(req: Request): number {
-  const id = parseId(req.params.id);
-  if (id === null) throw new NotFoundError();
-  return id;
-}
 
 /** The form values of an existing device, as the edit form shows them. */
 function deviceValues(d: Device): FormValues {
@@ -116,7 +110,7 @@ export function devicesRouter(deps: Deps): Router {
     .all(methodNotAllowed);
 
   function renderDevice(req: Request, res: Response, status: number, errors: FieldError[], values: FormValues = {}): void {
-    const detail = devices.detail(actorOf(req), idParam(req));
+    const detail = devices.detail(actorOf(req), pathId(req));
     const lastReturn = [...detail.history].reverse().find((e) => e.kind === 'returned');
     res.status(status).render('loans/device', {
       title: res.locals.t('loans.device.title', { tag: detail.device.assetTag }),
@@ -137,7 +131,7 @@ export function devicesRouter(deps: Deps): Router {
     .all(methodNotAllowed);
 
   function renderEdit(req: Request, res: Response, status: number, values: FormValues | null, errors: FieldError[]): void {
-    const device = devices.get(actorOf(req), idParam(req));
+    const device = devices.get(actorOf(req), pathId(req));
     res.status(status).render('loans/device-form', {
       title: res.locals.t('loans.device_form.edit_title', { tag: device.assetTag }),
       branch: deps.branches.get(device.branchId),
@@ -153,7 +147,7 @@ export function devicesRouter(deps: Deps): Router {
     .all(gate)
     .get((req, res) => renderEdit(req, res, 200, null, []))
     .post((req, res) => {
-      const id = idParam(req);
+      const id = pathId(req);
       // The policy first: a refused person learns nothing from validation messages.
       devices.get(actorOf(req), id);
       const form = parseForm(editDeviceSchema, req.body, DEVICE_FIELDS);
@@ -173,7 +167,7 @@ export function devicesRouter(deps: Deps): Router {
     .route('/devices/:id/status')
     .all(gate)
     .post((req, res) => {
-      const id = idParam(req);
+      const id = pathId(req);
       devices.get(actorOf(req), id);
       const form = parseForm(statusSchema, req.body, STATUS_FIELDS);
       if (!form.ok) return renderDevice(req, res, 400, form.errors, form.values);
@@ -192,7 +186,7 @@ export function devicesRouter(deps: Deps): Router {
     .route('/devices/:id/wipe')
     .all(gate)
     .post((req, res) => {
-      const id = idParam(req);
+      const id = pathId(req);
       devices.get(actorOf(req), id);
       const form = parseForm(wipeSchema, req.body, WIPE_FIELDS);
       if (!form.ok) return renderDevice(req, res, 400, form.errors, form.values);
@@ -211,7 +205,7 @@ export function devicesRouter(deps: Deps): Router {
     .route('/devices/:id/label')
     .all(gate)
     .get((req, res) => {
-      const device = devices.get(actorOf(req), idParam(req));
+      const device = devices.get(actorOf(req), pathId(req));
       // The QR holds the tag only: scanned into the lend form's tag field, it finds the device.
       res.render('loans/label', { title: res.locals.t('loans.label.title', { tag: device.assetTag }), device, branch: deps.branches.get(device.branchId), qr: qrImage(device.assetTag) });
     })

@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
-import { parseId, requireCapability } from '../../http/auth';
+import { requireCapability } from '../../http/auth';
 import { branchScope } from '../../http/branch-scope';
 import { NotFoundError } from '../../http/errors';
-import { methodNotAllowed } from '../../http/routes';
+import { methodNotAllowed, pathId } from '../../http/routes';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
 import { addDays, localDate } from '../../lib/time';
@@ -22,12 +22,6 @@ import {
   returnSchema,
   settingsSchema,
 } from './loans.schema';
-
-function idParam(req: Request): number {
-  const id = parseId(req.params.id);
-  if (id === null) throw new NotFoundError();
-  return id;
-}
 
 function q(req: Request, name: string): string {
   const v = req.query[name];
@@ -171,7 +165,7 @@ export function loansRouter(deps: Deps): Router {
     .route('/loans/reservations/:id/cancel')
     .all(gate)
     .post((req, res) => {
-      const branchId = loans.cancelReservation(actorOf(req), idParam(req));
+      const branchId = loans.cancelReservation(actorOf(req), pathId(req));
       flash(req, 'success', 'loans.reservations.cancelled');
       redirectAfterPost(res, `/loans/reservations?branch=${branchId}`);
     })
@@ -207,7 +201,7 @@ export function loansRouter(deps: Deps): Router {
     .route('/loans/borrowers/:id')
     .all(gate)
     .get((req, res) => {
-      const { borrower, loans: list } = loans.viewBorrower(actorOf(req), idParam(req));
+      const { borrower, loans: list } = loans.viewBorrower(actorOf(req), pathId(req));
       res.render('loans/borrower', { title: res.locals.t('loans.borrower.title'), borrower, list, branch: deps.branches.get(borrower.branchId) });
     })
     .all(methodNotAllowed);
@@ -215,7 +209,7 @@ export function loansRouter(deps: Deps): Router {
   // ------------------------------------------------------------------ one loan
 
   function renderLoan(req: Request, res: Response, status: number, errors: FieldError[], values: FormValues = {}): void {
-    const loan: LoanView = loans.viewLoan(actorOf(req), idParam(req));
+    const loan: LoanView = loans.viewLoan(actorOf(req), pathId(req));
     res.status(status).render('loans/loan', {
       title: res.locals.t('loans.loan.title', { tag: loan.assetTag }),
       loan,
@@ -237,7 +231,7 @@ export function loansRouter(deps: Deps): Router {
     .route('/loans/:id/agreement')
     .all(gate)
     .get((req, res) => {
-      const loan = loans.viewLoan(actorOf(req), idParam(req));
+      const loan = loans.viewLoan(actorOf(req), pathId(req));
       res.render('loans/agreement', { title: res.locals.t('loans.agreement.title'), loan, branch: deps.branches.get(loan.branchId) });
     })
     .all(methodNotAllowed);
@@ -246,7 +240,7 @@ export function loansRouter(deps: Deps): Router {
     .route('/loans/:id/return')
     .all(gate)
     .post((req, res) => {
-      const id = idParam(req);
+      const id = pathId(req);
       const form = parseForm(returnSchema, req.body, RETURN_FIELDS);
       if (!form.ok) return renderLoan(req, res, 400, form.errors, form.values);
       const loan = loans.takeBack(actorOf(req), id, form.data);
@@ -259,7 +253,7 @@ export function loansRouter(deps: Deps): Router {
     .route('/loans/:id/renew')
     .all(gate)
     .post((req, res) => {
-      const id = idParam(req);
+      const id = pathId(req);
       const form = parseForm(renewSchema, req.body, RENEW_FIELDS);
       if (!form.ok) return renderLoan(req, res, 400, form.errors, form.values);
       try {
