@@ -201,6 +201,15 @@ describe('security: a signed-out session stays signed out (live server)', () => 
     return { entered, release };
   }
 
+
+  /** A password change of this session, held in flight by holdPasswordChange() until released. */
+  const slowPasswordChange = (cookie: string, csrf: string): Promise<request.Response> =>
+    request(server.url)
+      .post('/account/password')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, current_password: 'demo-demo-demo', password: 'een nieuw lang wachtwoord', password_confirm: 'een nieuw lang wachtwoord' })
+      .then((res) => res);
   test('signing out while a slow request of the same session runs: when that request ends, the old cookie still works for nothing', async () => {
     const branch = createBranch(server.deps);
     await createUser(server.deps, 'volunteer', [branch], 'vol@bieb.nl');
@@ -210,12 +219,7 @@ describe('security: a signed-out session stays signed out (live server)', () => 
     const hold = holdPasswordChange();
 
     // A password change (Argon2, ~100 ms in real life) is under way in this session...
-    const slow = request(server.url)
-      .post('/account/password')
-      .set('Cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, current_password: 'demo-demo-demo', password: 'een nieuw lang wachtwoord', password_confirm: 'een nieuw lang wachtwoord' })
-      .then((res) => res);
+    const slow = slowPasswordChange(cookie, csrf);
     await hold.entered;
     // ...when the person signs out in another tab.
     const out = await request(server.url).post('/logout').set('Cookie', cookie).type('form').send({ _csrf: csrf });
@@ -242,12 +246,7 @@ describe('security: a signed-out session stays signed out (live server)', () => 
     await createUser(server.deps, 'volunteer', [branch], 'vol@bieb.nl');
     const { cookie, csrf } = await signInLive(server.url, 'vol@bieb.nl');
     const hold = holdPasswordChange();
-    const slow = request(server.url)
-      .post('/account/password')
-      .set('Cookie', cookie)
-      .type('form')
-      .send({ _csrf: csrf, current_password: 'demo-demo-demo', password: 'een nieuw lang wachtwoord', password_confirm: 'een nieuw lang wachtwoord' })
-      .then((res) => res);
+    const slow = slowPasswordChange(cookie, csrf);
     await hold.entered;
     // The row expires and the purge job removes it while the request is still running.
     const idle = server.deps.config.staffIdleMinutes + 1;
