@@ -38,6 +38,9 @@ export const CAPABILITIES = {
   'loans.allow_multiple': { scope: 'branch', roles: ['coordinator'], means: 'Let one borrower have more than one device (audited)' },
   'escalations.start': { scope: 'branch', roles: DESK, means: 'Escalate a question to the Digihulplijn and chat about it' },
   'escalations.answer': { scope: 'global', roles: ['expert'], means: 'Take escalations from every branch and chat with the volunteer' },
+  // Chat events are sent by both sides; which escalation a person may talk in is decided per escalation by
+  // server/features/escalations/escalations.access.ts (branch volunteers, or the expert holding it).
+  'escalations.chat': { scope: 'global', roles: ['volunteer', 'coordinator', 'expert'], means: 'Take part in an escalation chat (the escalation decides which side, if any)' },
   // Management.
   'admin.open': { scope: 'global', roles: MANAGERS, means: 'Open the management pages (/admin)' },
   'branch.configure': { scope: 'branch', roles: MANAGERS, means: 'Change opening hours, closures and booking settings of a branch' },
