@@ -241,6 +241,11 @@ async function cycle(n: number, databasePath: string, port: number, setup: Setup
   const post = (s: Session, pathname: string, form: Record<string, string>): ReturnType<Session['fetch']> =>
     s.fetch(pathname, { method: 'POST', headers: staffHeaders, body: new URLSearchParams({ _csrf: staffToken, ...form }).toString() });
 
+  const refused = (kind: WriteKind, status: number, detail: string): void => {
+    const key = `${kind} ${status}`;
+    counters.refused[key] = (counters.refused[key] ?? 0) + 1;
+    if (process.env.CRASH_DEBUG) console.error(key, detail.replace(/\s+/g, ' ').match(/class="error[^<]*<[^>]*>[^<]*/g) ?? detail.slice(0, 300));
+  };
   const book = (c: Citizen): Promise<void> =>
     guard(async () => {
       const res = await c.session.fetch('/book', { method: 'POST', headers: { ...FORM, 'x-forwarded-for': c.ip }, body: c.body });
@@ -258,44 +263,51 @@ async function cycle(n: number, databasePath: string, port: number, setup: Setup
       }
     });
 
+  /** Adds a device and lends it; the loan id, or null when either step was not acknowledged. */
+  const addAndLend = async (tag: string): Promise<number | null> => {
+    const made = await post(staff, '/devices/new', { branch: String(setup.volunteerBranch), type: 'laptop', asset_tag: tag, serial: '', make_model: 'Crash', kit: 'lader', notes: '' });
+    if (!(made.status === 303 && /^\/devices\/\d+$/.test(String(made.headers.location)))) {
+      refused('device', made.status, text(made.body));
+      return null;
+    }
+    acks.push({ kind: 'device', cycle: n, key: tag });
+    const lent = await post(staff, '/loans/new', {
+      branch: String(setup.volunteerBranch),
+      tag,
+      name: `Lener ${tag}`,
+      contact: `${tag.toLowerCase()}@example.test`,
+      library_card: '',
+      due_date: '',
+      kit: 'lader',
+      agreement: 'on',
+      deposit: '',
+    });
+    const loanId = /^\/loans\/(\d+)$/.exec(String(lent.headers.location))?.[1];
+    if (lent.status !== 303 || !loanId) {
+      refused('loan', lent.status, text(lent.body));
+      return null;
+    }
+    acks.push({ kind: 'loan', cycle: n, key: Number(loanId) });
+    return Number(loanId);
+  };
+
+  // Each loan worker starts the window with a device on loan (lent before the clock started), so the
+  // returns happen under the kill too: return, add a device, lend it, return it, …
+  const lentBefore: (number | null)[] = [];
+  for (let w = 0; w < LOAN_WORKERS; w++) lentBefore.push(await addAndLend(`CRASH-C${n}-W${w}-D0`));
   const loanWorker = (w: number): Promise<void> =>
     guard(async () => {
-      for (let d = 0; !killed; d++) {
-        const tag = `CRASH-C${n}-W${w}-D${d}`;
-        const made = await post(staff, '/devices/new', { branch: String(setup.volunteerBranch), type: 'laptop', asset_tag: tag, serial: '', make_model: 'Crash', kit: 'lader', notes: '' });
-        if (!(made.status === 303 && /^\/devices\/\d+$/.test(String(made.headers.location)))) {
-          refused('device', made.status, text(made.body).slice(0, 2000));
-          continue;
+      let current = lentBefore[w];
+      for (let d = 1; !killed; d++) {
+        if (current !== null) {
+          const back = await post(staff, `/loans/${current}/return`, { kit: 'lader', condition: 'fine', condition_note: '' });
+          if (back.status === 303) acks.push({ kind: 'return', cycle: n, key: current });
+          else refused('return', back.status, text(back.body));
         }
-        acks.push({ kind: 'device', cycle: n, key: tag });
-        const lent = await post(staff, '/loans/new', {
-          branch: String(setup.volunteerBranch),
-          tag,
-          name: `Lener ${tag}`,
-          contact: `${tag.toLowerCase()}@example.test`,
-          library_card: '',
-          due_date: '',
-          kit: 'lader',
-          agreement: 'on',
-          deposit: '',
-        });
-        const loanId = /^\/loans\/(\d+)$/.exec(String(lent.headers.location))?.[1];
-        if (lent.status !== 303 || !loanId) {
-          refused('loan', lent.status, text(lent.body));
-          continue;
-        }
-        acks.push({ kind: 'loan', cycle: n, key: Number(loanId) });
-        const back = await post(staff, `/loans/${loanId}/return`, { kit: 'lader', condition: 'fine', condition_note: '' });
-        if (back.status === 303) acks.push({ kind: 'return', cycle: n, key: Number(loanId) });
-        else refused('return', back.status, text(back.body));
+        current = await addAndLend(`CRASH-C${n}-W${w}-D${d}`);
       }
     });
 
-  const refused = (kind: WriteKind, status: number, detail: string): void => {
-    const key = `${kind} ${status}`;
-    counters.refused[key] = (counters.refused[key] ?? 0) + 1;
-    if (process.env.CRASH_DEBUG) console.error(key, detail.replace(/\s+/g, ' ').match(/class="error[^<]*<[^>]*>[^<]*/g) ?? detail.slice(0, 300));
-  };
   const delay = 50 + Math.floor(random() * 751);
   const work = Promise.all([
     // Citizens press "book" spread over the first part of the window, so some land right at the kill.
