@@ -18,7 +18,8 @@ import { ROUTE_MATRIX, type BranchRecords, type Fixture, type RouteCase } from '
  * form accepts a harmless-but-odd value (markup, Arabic/Hebrew, emoji) the text is stored exactly and the
  * next page shows it exactly, as text.
  */
-jest.setTimeout(120_000);
+// About 20 s of CPU; generous for a shared CI machine.
+jest.setTimeout(300_000);
 
 const NOW = '2026-03-02T08:00:00.000Z';
 const TODAY = '2026-03-02';
