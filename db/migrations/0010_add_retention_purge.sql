@@ -13,3 +13,6 @@ CREATE INDEX sign_in_failures_window ON sign_in_failures (window_started_at);
 -- the booking period once delivered or given up; the row stays for the outbox counts.
 ALTER TABLE outbox ADD COLUMN personal_data_purged_at TEXT;
 CREATE INDEX outbox_not_purged ON outbox (created_at) WHERE personal_data_purged_at IS NULL AND status IN ('sent', 'failed');
+
+-- The audit page filters by subject ("everything about this booking / borrower"); data-subject requests ask the same.
+CREATE INDEX audit_log_subject ON audit_log (subject_type, subject_id, at);

@@ -20,6 +20,12 @@ export interface AuditEvent {
 /** A page of the audit log as an admin asks for it: local dates, inclusive on both ends. */
 export interface AuditQuery {
   action?: string;
+  /** Who: a person's e-mail address. */
+  user?: string;
+  subjectType?: string;
+  subjectId?: string;
+  /** About whom: an e-mail address or phone number of a booking or a borrower. */
+  contact?: string;
   fromDate?: LocalDate;
   toDate?: LocalDate;
   page: number;
@@ -35,6 +41,17 @@ export interface AuditPage {
 /** Start of a local day as a stored instant. Midnight always exists in Amsterdam (clocks change at 02:00/03:00). */
 function startOfLocalDay(date: LocalDate): string {
   return (zonedInstant(date, '00:00') as Date).toISOString();
+}
+
+/**
+ * A contact as bookings and borrowers store it: e-mail lower-cased; phone digits only (a leading + kept).
+ * Something with an @ is only an e-mail address, anything else only a phone number.
+ */
+function normaliseContact(contact: string): { email: string | null; phone: string | null } {
+  const c = contact.trim();
+  if (c.includes('@')) return { email: c.toLowerCase(), phone: null };
+  const phone = (c.startsWith('+') ? '+' : '') + c.replace(/\D/g, '');
+  return { email: null, phone: phone || null };
 }
 
 export class AuditService {
@@ -68,6 +85,10 @@ export class AuditService {
     assertActorMay(actor, 'audit.read');
     const rows = this.repo.find({
       action: query.action || undefined,
+      actorLabel: query.user || undefined,
+      subjectType: query.subjectType || undefined,
+      subjectId: query.subjectId || undefined,
+      contact: query.contact ? normaliseContact(query.contact) : undefined,
       from: query.fromDate ? startOfLocalDay(query.fromDate) : undefined,
       to: query.toDate ? startOfLocalDay(addDays(query.toDate, 1)) : undefined,
       limit: query.pageSize + 1,
@@ -79,5 +100,10 @@ export class AuditService {
   actions(actor: Actor): string[] {
     assertActorMay(actor, 'audit.read');
     return this.repo.distinctActions();
+  }
+
+  subjectTypes(actor: Actor): string[] {
+    assertActorMay(actor, 'audit.read');
+    return this.repo.distinctSubjectTypes();
   }
 }
