@@ -330,6 +330,16 @@ describe('the audit log (1 year) and failed sign-ins (30 days)', () => {
   });
 });
 
+test('an unfinished booking ends with its session: ended sessions are removed, live ones stay', () => {
+  t.clock.set('2026-03-02T09:00:00.000Z');
+  const insert = t.db.prepare(`INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?)`);
+  const draft = JSON.stringify({ drafts: { booking: { name: 'Jan Jansen', email: 'jan@example.nl' } } });
+  insert.run('ended', draft, t.clock.now().getTime() - 1000);
+  insert.run('live', draft, t.clock.now().getTime() + 60_000);
+  expect(t.deps.purge.run().expired_sessions).toBe(1);
+  expect(t.db.prepare(`SELECT sid FROM sessions`).pluck().all()).toEqual(['live']);
+});
+
 test('a signed-in person needs retention.configure to run the purge by hand', () => {
   expect(() => t.deps.purge.run(coord)).toThrow(ForbiddenError);
 });
