@@ -45,6 +45,8 @@ import { RetentionRepository } from './features/privacy/retention.repository';
 import { RetentionService } from './features/privacy/retention.service';
 import { PurgeRepository } from './features/privacy/purge.repository';
 import { PurgeService } from './features/privacy/purge.service';
+import { SubjectsRepository } from './features/privacy/subjects.repository';
+import { SubjectsService } from './features/privacy/subjects.service';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -76,6 +78,7 @@ export interface Deps extends AppointmentsFeature {
   loanReminders: LoanReminders;
   retention: RetentionService;
   purge: PurgeService;
+  subjects: SubjectsService;
 }
 
 /**
@@ -191,5 +194,6 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     loanReminders: new LoanReminders(loansRepo, branches, mailer, translations, clock),
     retention,
     purge: new PurgeService(new PurgeRepository(db), retention, audit, clock, () => sessionStore.purgeExpired()),
+    subjects: new SubjectsService(new SubjectsRepository(db), audit, clock),
   };
 }

@@ -6,6 +6,7 @@ export type { AuditEntry };
 import { addDays, zonedInstant, type LocalDate } from '../../lib/time';
 import type { Actor } from '../../lib/actor';
 import { assertActorMay } from '../../policy/policy';
+import { normaliseContact } from '../privacy/contact';
 
 export type { Actor };
 
@@ -41,17 +42,6 @@ export interface AuditPage {
 /** Start of a local day as a stored instant. Midnight always exists in Amsterdam (clocks change at 02:00/03:00). */
 function startOfLocalDay(date: LocalDate): string {
   return (zonedInstant(date, '00:00') as Date).toISOString();
-}
-
-/**
- * A contact as bookings and borrowers store it: e-mail lower-cased; phone digits only (a leading + kept).
- * Something with an @ is only an e-mail address, anything else only a phone number.
- */
-function normaliseContact(contact: string): { email: string | null; phone: string | null } {
-  const c = contact.trim();
-  if (c.includes('@')) return { email: c.toLowerCase(), phone: null };
-  const phone = (c.startsWith('+') ? '+' : '') + c.replace(/\D/g, '');
-  return { email: null, phone: phone || null };
 }
 
 export class AuditService {
