@@ -63,6 +63,7 @@ const STAFF_PAGES: PageSpec[] = [
   { path: '/admin/audit', as: 'admin@demo.test' },
   { path: '/admin/outbox', as: 'admin@demo.test' },
   { path: '/admin/retention', as: 'admin@demo.test' },
+  { path: '/admin/subjects', as: 'coordinator@demo.test' },
   { path: '/admin/categories', as: 'admin@demo.test' },
   { path: '/admin/partners', as: 'admin@demo.test' },
 ];

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { startLiveServer, type LiveServer } from '../helpers/live-server';
-import { createUser } from '../helpers/test-app';
+import { createBranch, createUser } from '../helpers/test-app';
 import { expectAccessible, launchBrowser, newContext, signInWithBrowser } from '../helpers/browser';
 
 jest.setTimeout(60_000);
@@ -13,6 +13,14 @@ describe('privacy pages in Chromium', () => {
   beforeAll(async () => {
     server = await startLiveServer();
     await createUser(server.deps, 'admin', [], 'admin@bieb.test');
+    const branch = createBranch(server.deps, { name: 'Centrale Bibliotheek' });
+    await createUser(server.deps, 'coordinator', [branch], 'coco@bieb.test');
+    server.deps.db
+      .prepare(
+        `INSERT INTO appointments (branch_id, starts_at, ends_at, local_date, local_time, topic_key, code, token_hash, name, email, channel, created_at, updated_at)
+         VALUES (?, '2026-03-02T13:00:00.000Z', '2026-03-02T13:30:00.000Z', '2026-03-02', '14:00', 'digid', 'ABCDEF', 'h', 'Jan Jansen', 'jan@example.nl', 'online', '2026-03-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z')`,
+      )
+      .run(branch);
     browser = await launchBrowser();
   }, 60_000);
 
@@ -55,6 +63,25 @@ describe('privacy pages in Chromium', () => {
     await page.goto(`${server.url}/privacy`);
     expect(await page.textContent('main')).toContain('21 dagen na de afspraak');
     expect(await page.textContent('main')).toContain('privacy@bieb.test');
+    await context.close();
+  });
+
+  test('/admin/subjects: search, erase with confirmation; the contact never reaches the address bar', async () => {
+    const context = await newContext(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signInWithBrowser(page, server.url, 'coco@bieb.test');
+    await page.goto(`${server.url}/admin/subjects`);
+    await expectAccessible(page, 'admin-subjects');
+    await page.fill('#contact', 'jan@example.nl');
+    await Promise.all([page.waitForNavigation(), page.click('button.button[type=submit]')]);
+    expect(page.url()).not.toContain('jan');
+    expect(await page.textContent('main')).toContain('Jan Jansen');
+    await expectAccessible(page, 'admin-subjects-found');
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/subjects/erase"] button')]);
+    expect(await page.textContent('.error-summary')).toContain('vinkje');
+    await page.check('#confirm');
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/subjects/erase"] button')]);
+    expect(await page.textContent('.notice')).toContain('Gewist: 1 afspraken');
     await context.close();
   });
 });
