@@ -33,6 +33,8 @@ import { appointmentsDeskPanel } from './features/appointments/appointments.desk
 import { devicesRouter } from './features/loans/devices.routes';
 import { loansRouter } from './features/loans/loans.routes';
 import { loansDeskPanel } from './features/loans/loans.desk-panel';
+import { privacyRouter, retentionAdminSection } from './features/privacy/privacy.routes';
+import { subjectsRouter, subjectsAdminSection } from './features/privacy/subjects.routes';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
 export function createApp(deps: Deps): Express {
@@ -68,7 +70,7 @@ export function createApp(deps: Deps): Express {
   // Panels on /desk, one per feature (see server/features/desk/desk.panels.ts).
   const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue, deps.config.staffIdleMinutes), appointmentsDeskPanel(deps.appointments, deps.clock), loansDeskPanel(deps.loans)];
   // Extra sections on the /admin index, one per feature (see server/features/admin/admin.routes.ts).
-  const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection];
+  const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection, retentionAdminSection, subjectsAdminSection];
 
   // Feature routers: one folder, one URL prefix each.
   app.use(homeRouter(deps));
@@ -89,6 +91,8 @@ export function createApp(deps: Deps): Express {
   app.use(queueRouter(deps));
   app.use(devicesRouter(deps));
   app.use(loansRouter(deps));
+  app.use(privacyRouter(deps));
+  app.use(subjectsRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps));

@@ -41,6 +41,12 @@ import { DevicesService } from './features/loans/devices.service';
 import { LoansRepository } from './features/loans/loans.repository';
 import { LoansService } from './features/loans/loans.service';
 import { LoanReminders } from './features/loans/loans.reminders';
+import { RetentionRepository } from './features/privacy/retention.repository';
+import { RetentionService } from './features/privacy/retention.service';
+import { PurgeRepository } from './features/privacy/purge.repository';
+import { PurgeService } from './features/privacy/purge.service';
+import { SubjectsRepository } from './features/privacy/subjects.repository';
+import { SubjectsService } from './features/privacy/subjects.service';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -70,6 +76,9 @@ export interface Deps extends AppointmentsFeature {
   devices: DevicesService;
   loans: LoansService;
   loanReminders: LoanReminders;
+  retention: RetentionService;
+  purge: PurgeService;
+  subjects: SubjectsService;
 }
 
 /**
@@ -153,6 +162,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   );
   const devicesRepo = new DevicesRepository(db);
   const loansRepo = new LoansRepository(db);
+  const retention = new RetentionService(new RetentionRepository(db), audit, clock, config.mailFrom);
   return {
     config,
     db,
@@ -182,5 +192,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     devices: new DevicesService(devicesRepo, loansRepo, audit, clock),
     loans: new LoansService(loansRepo, devicesRepo, audit, clock),
     loanReminders: new LoanReminders(loansRepo, branches, mailer, translations, clock),
+    retention,
+    purge: new PurgeService(new PurgeRepository(db), retention, audit, clock, () => sessionStore.purgeExpired()),
+    subjects: new SubjectsService(new SubjectsRepository(db), audit, clock),
   };
 }

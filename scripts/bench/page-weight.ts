@@ -40,6 +40,8 @@ export function publicPages(): PageSpec[] {
     { path: '/login', contains: 'name="password"' },
     { path: '/check-in (choose branch)', reach: async () => '/check-in', contains: 'href="/check-in?branch=' },
     { path: '/survey (choose branch)', reach: async () => '/survey', contains: 'action="/survey"' },
+    { path: '/privacy', contains: 'href="/toegankelijkheid"' },
+    { path: '/toegankelijkheid', contains: 'WCAG 2.1' },
     ...citizenFlow(),
   ];
 }
@@ -60,6 +62,8 @@ const STAFF_PAGES: PageSpec[] = [
   { path: '/admin/branches', as: 'admin@demo.test' },
   { path: '/admin/audit', as: 'admin@demo.test' },
   { path: '/admin/outbox', as: 'admin@demo.test' },
+  { path: '/admin/retention', as: 'admin@demo.test' },
+  { path: '/admin/subjects', as: 'coordinator@demo.test' },
   { path: '/admin/categories', as: 'admin@demo.test' },
   { path: '/admin/partners', as: 'admin@demo.test' },
 ];

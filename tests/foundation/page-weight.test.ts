@@ -33,7 +33,7 @@ describe('public page weight (SPEC §6)', () => {
 
   test('the list covers every public page of SPEC §5', () => {
     const covered = pages.map((p) => p.path.split(' ')[0]);
-    for (const path of ['/', '/login', '/setup', '/book', '/book/topic', '/book/time', '/book/details', '/book/check', '/appointments/:token', '/check-in', '/check-in/result', '/check-in/ticket/:token', '/queue/:id', '/survey', '/survey/thanks']) {
+    for (const path of ['/', '/login', '/setup', '/book', '/book/topic', '/book/time', '/book/details', '/book/check', '/appointments/:token', '/check-in', '/check-in/result', '/check-in/ticket/:token', '/queue/:id', '/survey', '/survey/thanks', '/privacy', '/toegankelijkheid']) {
       expect([path, covered.includes(path)]).toEqual([path, true]);
     }
   });

@@ -71,6 +71,8 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'POST /account/password': [{ access: 'signed-in', url: fixed('/account/password') }],
 
   // Citizens: booking, the manage link, the kiosk, the queue screen and the survey.
+  'GET /privacy': [pub('/privacy')],
+  'GET /toegankelijkheid': [pub('/toegankelijkheid')],
   'GET /book': [pub('/book')],
   'POST /book': [pub('/book')],
   'GET /book/topic': [pub('/book/topic')],
@@ -157,6 +159,12 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   // Management.
   'GET /admin': [global('admin.open', '/admin')],
   'GET /admin/audit': [global('audit.read', '/admin/audit')],
+  'GET /admin/retention': [global('retention.configure', '/admin/retention')],
+  'POST /admin/retention': [global('retention.configure', '/admin/retention')],
+  'GET /admin/subjects': [global('subjects.manage', '/admin/subjects')],
+  'POST /admin/subjects': [global('subjects.manage', '/admin/subjects')],
+  'POST /admin/subjects/export': [global('subjects.manage', '/admin/subjects/export')],
+  'POST /admin/subjects/erase': [global('subjects.manage', '/admin/subjects/erase')],
   'GET /admin/outbox': [global('outbox.manage', '/admin/outbox')],
   'GET /admin/outbox/:id': [global('outbox.manage', (f) => `/admin/outbox/${f.outboxId}`)],
   'POST /admin/outbox/:id/retry': [global('outbox.manage', (f) => `/admin/outbox/${f.outboxId}/retry`)],

@@ -194,9 +194,9 @@ describe('/appointments', () => {
       await agent.get(`/appointments/${a.id}`);
       const day = await agent.get(`/appointments/day?branch=${branch}&date=2026-03-03`);
       expect(day.text).toContain('06 11112222');
-      const audit = t.db.prepare("SELECT action, actor_user_id, subject_id FROM audit_log WHERE action LIKE 'appointment.%viewed' ORDER BY id").all();
+      const audit = t.db.prepare("SELECT action, actor_user_id, subject_id FROM audit_log WHERE action IN ('personal_data.viewed', 'appointment.day_list_viewed') ORDER BY id").all();
       expect(audit).toEqual([
-        { action: 'appointment.viewed', actor_user_id: id, subject_id: String(a.id) },
+        { action: 'personal_data.viewed', actor_user_id: id, subject_id: String(a.id) },
         { action: 'appointment.day_list_viewed', actor_user_id: id, subject_id: String(branch) },
       ]);
     });

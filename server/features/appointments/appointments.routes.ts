@@ -3,6 +3,7 @@ import type { Deps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
 import { branchScope } from '../../http/branch-scope';
 import { may } from '../../policy/policy';
+import { noStore } from '../../http/no-store';
 import { methodNotAllowed } from '../../http/routes';
 import { BadRequestError, ConflictError, NotFoundError } from '../../http/errors';
 import { createRateLimiter } from '../../http/rate-limit';
@@ -46,10 +47,7 @@ export function appointmentsRouter(deps: Deps): Router {
   const wrongGuessLimiter = createRateLimiter({ windowMs: 15 * 60_000, limit: 30, countFailuresOnly: true });
 
   // Every page here may show personal data: never keep it in a (shared kiosk's) browser or proxy cache.
-  router.use('/appointments', (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+  router.use('/appointments', noStore);
 
   // ------------------------------------------------------------------ staff helpers
 

@@ -25,10 +25,10 @@ export class AppointmentsService {
     return a;
   }
 
-  /** Staff opening one booking: the view of personal data is audited. */
+  /** Staff opening one booking: the view of personal data is audited (one action for every look, as for borrowers). */
   viewForStaff(actor: Actor, id: number): Appointment {
     const a = this.findForStaff(actor, id);
-    this.audit.record(actor, { action: 'appointment.viewed', subjectType: 'appointment', subjectId: id, branchId: a.branchId });
+    this.audit.record(actor, { action: 'personal_data.viewed', subjectType: 'appointment', subjectId: id, branchId: a.branchId });
     return a;
   }
 

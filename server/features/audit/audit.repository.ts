@@ -24,6 +24,12 @@ export interface NewAuditEntry {
 export interface AuditFilter {
   action?: string;
   actorUserId?: number;
+  /** The actor's label (a person's e-mail address), case-insensitive. */
+  actorLabel?: string;
+  subjectType?: string;
+  subjectId?: string;
+  /** Everything about the bookings and loans of one e-mail address or phone number (normalised by the caller). */
+  contact?: { email: string | null; phone: string | null };
   from?: string;
   to?: string;
   limit: number;
@@ -34,6 +40,7 @@ export class AuditRepository {
   private readonly insertStmt;
   private readonly findStmt;
   private readonly actionsStmt;
+  private readonly subjectTypesStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -47,11 +54,27 @@ export class AuditRepository {
        FROM audit_log
        WHERE (@action IS NULL OR action = @action)
          AND (@actor IS NULL OR actor_user_id = @actor)
+         AND (@actorLabel IS NULL OR actor_label = @actorLabel COLLATE NOCASE)
+         AND (@subjectType IS NULL OR subject_type = @subjectType)
+         AND (@subjectId IS NULL OR subject_id = @subjectId)
+         AND (@hasContact IS NULL
+              OR (subject_type = 'appointment' AND subject_id IN (
+                    SELECT CAST(id AS TEXT) FROM appointments
+                    WHERE email = @email COLLATE NOCASE OR replace(replace(replace(phone, ' ', ''), '-', ''), '.', '') = @phone))
+              OR (subject_type = 'borrower' AND subject_id IN (
+                    SELECT CAST(id AS TEXT) FROM borrowers WHERE contact IN (@email, @phone)))
+              OR (subject_type = 'loan' AND subject_id IN (
+                    SELECT CAST(l.id AS TEXT) FROM loans l JOIN borrowers b ON b.id = l.borrower_id WHERE b.contact IN (@email, @phone)))
+              -- A printed day list is one entry for the whole day; it counts as a look at each booking on it.
+              OR (action = 'appointment.day_list_viewed' AND EXISTS (
+                    SELECT 1 FROM json_each(details, '$.appointmentIds') j JOIN appointments a ON a.id = j.value
+                    WHERE a.email = @email COLLATE NOCASE OR replace(replace(replace(a.phone, ' ', ''), '-', ''), '.', '') = @phone)))
          AND (@from IS NULL OR at >= @from)
          AND (@to IS NULL OR at < @to)
        ORDER BY id DESC LIMIT @limit OFFSET @offset`,
     );
     this.actionsStmt = db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').pluck();
+    this.subjectTypesStmt = db.prepare('SELECT DISTINCT subject_type FROM audit_log WHERE subject_type IS NOT NULL ORDER BY subject_type').pluck();
   }
 
   insert(e: NewAuditEntry): void {
@@ -73,6 +96,12 @@ export class AuditRepository {
     const rows = this.findStmt.all({
       action: filter.action ?? null,
       actor: filter.actorUserId ?? null,
+      actorLabel: filter.actorLabel ?? null,
+      subjectType: filter.subjectType ?? null,
+      subjectId: filter.subjectId ?? null,
+      hasContact: filter.contact ? 1 : null,
+      email: filter.contact?.email ?? null,
+      phone: filter.contact?.phone ?? null,
       from: filter.from ?? null,
       to: filter.to ?? null,
       limit: filter.limit,
@@ -83,5 +112,9 @@ export class AuditRepository {
 
   distinctActions(): string[] {
     return this.actionsStmt.all() as string[];
+  }
+
+  distinctSubjectTypes(): string[] {
+    return this.subjectTypesStmt.all() as string[];
   }
 }

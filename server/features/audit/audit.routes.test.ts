@@ -1,4 +1,4 @@
-import { createTestApp, createUser, signIn, type TestApp } from '../../../tests/helpers/test-app';
+import { createBranch, createTestApp, createUser, signIn, signedIn, type TestApp } from '../../../tests/helpers/test-app';
 
 describe('/admin/audit', () => {
   let t: TestApp;
@@ -82,5 +82,96 @@ describe('/admin/audit', () => {
     expect(p3.text).toContain('{&#34;i&#34;:0}');
     expect(p3.text).toContain('page=2" rel="prev"');
     expect(p3.text).not.toContain('rel="next"');
+  });
+});
+
+describe('/admin/audit: every look at personal data, found by subject, contact and user', () => {
+  let t: TestApp;
+  let branch: number;
+  let volId: number;
+  beforeEach(async () => {
+    t = createTestApp();
+    await createUser(t.deps, 'admin', [], 'boss@bieb.nl');
+    branch = createBranch(t.deps, { desks: 5 });
+    volId = await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    await createUser(t.deps, 'volunteer', [branch], 'other@bieb.nl');
+  });
+  afterEach(() => t.close());
+
+  function booking(code: string, email: string | null, phone: string | null): number {
+    const now = '2026-03-02T08:00:00.000Z';
+    return Number(
+      t.db
+        .prepare(
+          `INSERT INTO appointments (branch_id, starts_at, ends_at, local_date, local_time, topic_key, code, token_hash, name, email, phone, channel, created_at, updated_at)
+           VALUES (?, '2026-03-02T13:00:00.000Z', '2026-03-02T13:30:00.000Z', '2026-03-02', '14:00', 'digid', ?, ?, 'Iemand', ?, ?, 'online', ?, ?)`,
+        )
+        .run(branch, code, `hash-${code}`, email, phone, now, now).lastInsertRowid,
+    );
+  }
+
+  test('opening a booking writes personal_data.viewed (as a borrower does, see the loans tests); the filters find it', async () => {
+    const mine = booking('ABCDEF', 'Jan@Example.nl', null);
+    const byPhone = booking('ABCDEG', null, '06-1234 5678');
+    const other = booking('ABCDEH', 'iemand@anders.nl', null);
+    const vol = await signedIn(t, 'vol@bieb.nl');
+    const colleague = await signedIn(t, 'other@bieb.nl');
+    for (const id of [mine, byPhone]) expect((await vol.get(`/appointments/${id}`)).status).toBe(200);
+    expect((await colleague.get(`/appointments/${other}`)).status).toBe(200);
+    expect((await vol.get(`/appointments/day?branch=${branch}&date=2026-03-02`)).status).toBe(200);
+
+    const looks = t.db.prepare(`SELECT subject_type, subject_id FROM audit_log WHERE action = 'personal_data.viewed' ORDER BY id`).all();
+    expect(looks).toEqual([
+      { subject_type: 'appointment', subject_id: String(mine) },
+      { subject_type: 'appointment', subject_id: String(byPhone) },
+      { subject_type: 'appointment', subject_id: String(other) },
+    ]);
+
+    const admin = await signedIn(t, 'boss@bieb.nl');
+    const rows = (html: string): number => (html.match(/<code>personal_data\.viewed<\/code>/g) ?? []).length;
+
+    // By contact: the e-mail in any case finds that booking's look and the day list it was on, nothing of anyone else.
+    const byMail = await admin.get('/admin/audit?contact=JAN%40example.nl');
+    expect(byMail.status).toBe(200);
+    expect(rows(byMail.text)).toBe(1);
+    expect(byMail.text).toContain(`appointment ${mine}`);
+    expect(byMail.text).not.toContain(`appointment ${other}`);
+    expect(byMail.text).toContain('appointment.day_list_viewed');
+    expect(byMail.text).toContain('value="JAN@example.nl"');
+    // By phone, typed differently from how it was stored.
+    const phone = await admin.get('/admin/audit?contact=0612345678&action=personal_data.viewed');
+    expect(rows(phone.text)).toBe(1);
+    expect(phone.text).toContain(`appointment ${byPhone}`);
+
+    // By subject type and id.
+    const subject = await admin.get(`/admin/audit?subject_type=appointment&subject_id=${other}`);
+    expect(rows(subject.text)).toBe(1);
+    expect(subject.text).toContain('other@bieb.nl');
+    expect(subject.text).toContain('<option value="appointment" selected>');
+
+    // By user: the colleague's one look only.
+    const byUser = await admin.get('/admin/audit?user=OTHER%40bieb.nl&action=personal_data.viewed');
+    expect(rows(byUser.text)).toBe(1);
+    expect(byUser.text).toContain(`appointment ${other}`);
+    // The filter stays in the pager links.
+    const many = await admin.get('/admin/audit?user=vol%40bieb.nl');
+    expect(many.text).not.toContain('other@bieb.nl</td>');
+    expect(volId).toBeGreaterThan(0);
+  });
+
+  test('an id without a kind of data is refused with a message at the field', async () => {
+    const admin = await signedIn(t, 'boss@bieb.nl');
+    const res = await admin.get('/admin/audit?subject_id=12');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('href="#subject_type"');
+    expect(res.text).toContain('value="12"');
+    expect((await admin.get('/admin/audit?subject_type=%3Cscript%3E')).status).toBe(400);
+  });
+
+  test('the filter is kept in the pager links', async () => {
+    for (let i = 0; i < 55; i++) t.deps.audit.record({ userId: null, label: 'tester', ip: null }, { action: 'thing.many', subjectType: 'thing', subjectId: 7 });
+    const admin = await signedIn(t, 'boss@bieb.nl');
+    const p1 = await admin.get('/admin/audit?subject_type=thing&subject_id=7');
+    expect(p1.text).toContain('href="/admin/audit?subject_type=thing&amp;subject_id=7&amp;page=2"');
   });
 });

@@ -18,15 +18,17 @@ export function auditRouter(deps: RouteDeps): Router {
     .get((req, res) => {
       const form = parseForm(auditFilterSchema, req.query, AUDIT_FILTER_FIELDS);
       const actions = deps.audit.actions(actorOf(req));
+      const subjectTypes = deps.audit.subjectTypes(actorOf(req));
       const title = res.locals.t('audit.index.title');
       if (!form.ok) {
-        return res.status(400).render('audit/index', { title, actions, values: form.values, errors: form.errors, result: null, query: '' });
+        return res.status(400).render('audit/index', { title, actions, subjectTypes, values: form.values, errors: form.errors, result: null, query: '' });
       }
-      const { action, from, to, page } = form.data;
-      const result = deps.audit.search(actorOf(req), { action, fromDate: from || undefined, toDate: to || undefined, page, pageSize: PAGE_SIZE });
+      const { action, user, subject_type: subjectType, subject_id: subjectId, contact, from, to, page } = form.data;
+      const result = deps.audit.search(actorOf(req), { action, user, subjectType, subjectId, contact, fromDate: from || undefined, toDate: to || undefined, page, pageSize: PAGE_SIZE });
       // The filter again, for the previous/next links.
-      const query = new URLSearchParams(Object.entries({ action, from, to }).filter(([, v]) => v !== '')).toString();
-      res.render('audit/index', { title, actions, values: keepValues(req.query, AUDIT_FILTER_FIELDS), errors: [], result, query });
+      const filter = { action, user, subject_type: subjectType, subject_id: subjectId, contact, from, to };
+      const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== '')).toString();
+      res.render('audit/index', { title, actions, subjectTypes, values: keepValues(req.query, AUDIT_FILTER_FIELDS), errors: [], result, query });
     })
     .all(methodNotAllowed);
 

@@ -6,6 +6,7 @@ export type { AuditEntry };
 import { addDays, zonedInstant, type LocalDate } from '../../lib/time';
 import type { Actor } from '../../lib/actor';
 import { assertActorMay } from '../../policy/policy';
+import { normaliseContact } from '../privacy/contact';
 
 export type { Actor };
 
@@ -20,6 +21,12 @@ export interface AuditEvent {
 /** A page of the audit log as an admin asks for it: local dates, inclusive on both ends. */
 export interface AuditQuery {
   action?: string;
+  /** Who: a person's e-mail address. */
+  user?: string;
+  subjectType?: string;
+  subjectId?: string;
+  /** About whom: an e-mail address or phone number of a booking or a borrower. */
+  contact?: string;
   fromDate?: LocalDate;
   toDate?: LocalDate;
   page: number;
@@ -68,6 +75,10 @@ export class AuditService {
     assertActorMay(actor, 'audit.read');
     const rows = this.repo.find({
       action: query.action || undefined,
+      actorLabel: query.user || undefined,
+      subjectType: query.subjectType || undefined,
+      subjectId: query.subjectId || undefined,
+      contact: query.contact ? normaliseContact(query.contact) : undefined,
       from: query.fromDate ? startOfLocalDay(query.fromDate) : undefined,
       to: query.toDate ? startOfLocalDay(addDays(query.toDate, 1)) : undefined,
       limit: query.pageSize + 1,
@@ -79,5 +90,10 @@ export class AuditService {
   actions(actor: Actor): string[] {
     assertActorMay(actor, 'audit.read');
     return this.repo.distinctActions();
+  }
+
+  subjectTypes(actor: Actor): string[] {
+    assertActorMay(actor, 'audit.read');
+    return this.repo.distinctSubjectTypes();
   }
 }

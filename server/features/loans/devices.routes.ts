@@ -3,6 +3,7 @@ import type { Deps } from '../../deps';
 import { requireCapability } from '../../http/auth';
 import { branchScope } from '../../http/branch-scope';
 import { NotFoundError } from '../../http/errors';
+import { noStore } from '../../http/no-store';
 import { methodNotAllowed, pathId } from '../../http/routes';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
@@ -29,10 +30,7 @@ export function devicesRouter(deps: Deps): Router {
   const devices = deps.devices;
   const gate = requireCapability('loans.manage');
 
-  router.use('/devices', (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+  router.use('/devices', noStore);
 
   router
     .route('/devices')

@@ -3,6 +3,7 @@ import type { Deps } from '../../deps';
 import { requireCapability } from '../../http/auth';
 import { branchScope } from '../../http/branch-scope';
 import { NotFoundError } from '../../http/errors';
+import { noStore } from '../../http/no-store';
 import { methodNotAllowed, pathId } from '../../http/routes';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { keepValues, parseForm, type FieldError, type FormValues } from '../../http/validation';
@@ -39,10 +40,7 @@ export function loansRouter(deps: Deps): Router {
   const gate = requireCapability('loans.manage');
   const today = (): string => localDate(deps.clock.now());
 
-  router.use('/loans', (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+  router.use('/loans', noStore);
 
   router
     .route('/loans')

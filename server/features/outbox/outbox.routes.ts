@@ -4,6 +4,7 @@ import type { RouteDeps } from '../../deps';
 import { requireCapability } from '../../http/auth';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed, pathId } from '../../http/routes';
+import { noStore } from '../../http/no-store';
 import { keepValues, parseForm } from '../../http/validation';
 import { OUTBOX_STATUSES, OutboxService, type OutboxStatus } from './outbox.service';
 
@@ -24,6 +25,8 @@ export function outboxRouter(deps: RouteDeps): Router {
   const router = Router();
   const outbox = new OutboxService(deps.outbox, deps.audit, deps.clock, deps.outboxSender.kick);
   router.use(requireCapability('outbox.manage'));
+  // Recipients' addresses and the mail itself are personal data.
+  router.use(noStore);
 
   router
     .route('/')
