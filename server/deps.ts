@@ -41,6 +41,8 @@ import { DevicesService } from './features/loans/devices.service';
 import { LoansRepository } from './features/loans/loans.repository';
 import { LoansService } from './features/loans/loans.service';
 import { LoanReminders } from './features/loans/loans.reminders';
+import { EscalationsRepository } from './features/escalations/escalations.repository';
+import { EscalationsService } from './features/escalations/escalations.service';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -70,6 +72,7 @@ export interface Deps extends AppointmentsFeature {
   devices: DevicesService;
   loans: LoansService;
   loanReminders: LoanReminders;
+  escalations: EscalationsService;
 }
 
 /**
@@ -153,6 +156,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   );
   const devicesRepo = new DevicesRepository(db);
   const loansRepo = new LoansRepository(db);
+  // Accept, transfer and close write a system line into the conversation (the chat feature's appendSystem).
+  const escalations = new EscalationsService(new EscalationsRepository(db), audit, notifier, clock, translations.translator('nl'), { appendSystem: () => undefined });
   return {
     config,
     db,
@@ -182,5 +187,6 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     devices: new DevicesService(devicesRepo, loansRepo, audit, clock),
     loans: new LoansService(loansRepo, devicesRepo, audit, clock),
     loanReminders: new LoanReminders(loansRepo, branches, mailer, translations, clock),
+    escalations,
   };
 }
