@@ -80,6 +80,11 @@ export class ChatService {
     return { row, side, user: actor.user as CurrentUser };
   }
 
+  /** The person's side of this conversation; throws 403/404 like every other method. */
+  sideFor(actor: Actor, escalationId: number): ChatSide {
+    return this.sideOf(actor, escalationId).side;
+  }
+
   view(actor: Actor, escalationId: number): ChatView {
     const { row, side, user } = this.sideOf(actor, escalationId);
     const messages = this.repo.after(escalationId, 0, side === 'expert');
