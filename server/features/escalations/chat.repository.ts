@@ -131,8 +131,8 @@ export class ChatRepository {
   /**
    * Stores one message with the next seq of its escalation, in one IMMEDIATE write transaction, so two
    * processes on one file never hand out the same seq and a failed insert leaves no gap. A resend with a
-   * client id already stored (caught first by the SELECT, or by the unique index when two resends race)
-   * returns the stored message with `created: false`.
+   * client id already stored returns the stored message with `created: false`: the SELECT runs under the
+   * write lock, so two resends cannot both miss it; the unique index is the backstop if code ever skips it.
    */
   insert(message: NewChatMessage): { message: ChatMessage; created: boolean } {
     return this.db
