@@ -32,6 +32,7 @@ import { appointmentsRouter } from './features/appointments/appointments.routes'
 import { appointmentsDeskPanel } from './features/appointments/appointments.desk-panel';
 import { devicesRouter } from './features/loans/devices.routes';
 import { loansRouter } from './features/loans/loans.routes';
+import { chatRouter } from './features/escalations/chat.routes';
 import { loansDeskPanel } from './features/loans/loans.desk-panel';
 import { escalationsRouter } from './features/escalations/escalations.routes';
 import { escalationsDeskPanel } from './features/escalations/escalations.panel';
@@ -93,6 +94,7 @@ export function createApp(deps: Deps): Express {
   app.use(devicesRouter(deps));
   app.use(loansRouter(deps));
   app.use(escalationsRouter(deps));
+  app.use(chatRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps));

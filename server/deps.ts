@@ -43,6 +43,8 @@ import { LoansService } from './features/loans/loans.service';
 import { LoanReminders } from './features/loans/loans.reminders';
 import { EscalationsRepository } from './features/escalations/escalations.repository';
 import { EscalationsService } from './features/escalations/escalations.service';
+import { ChatRepository } from './features/escalations/chat.repository';
+import { ChatService } from './features/escalations/chat.service';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -73,6 +75,7 @@ export interface Deps extends AppointmentsFeature {
   loans: LoansService;
   loanReminders: LoanReminders;
   escalations: EscalationsService;
+  chat: ChatService;
 }
 
 /**
@@ -157,7 +160,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const devicesRepo = new DevicesRepository(db);
   const loansRepo = new LoansRepository(db);
   // Accept, transfer and close write a system line into the conversation (the chat feature's appendSystem).
-  const escalations = new EscalationsService(new EscalationsRepository(db), audit, notifier, clock, translations.translator('nl'), { appendSystem: () => undefined });
+  const chat = new ChatService(new ChatRepository(db), notifier, clock);
+  const escalations = new EscalationsService(new EscalationsRepository(db), audit, notifier, clock, translations.translator('nl'), chat);
   return {
     config,
     db,
@@ -188,5 +192,6 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     loans: new LoansService(loansRepo, devicesRepo, audit, clock),
     loanReminders: new LoanReminders(loansRepo, branches, mailer, translations, clock),
     escalations,
+    chat,
   };
 }

@@ -22,15 +22,12 @@ import {
   transferSchema,
 } from './escalations.schema';
 
-/** The chat part of the escalation page, when the messaging feature is wired (see chat-contract). */
-export type ChatView = (req: Request, escalationId: number) => Record<string, unknown> | null;
-
 /**
  * /escalations: the expert console (experts) or the branch's escalations (desk staff); /escalations/new
  * escalates an intake question; /escalations/:id follows one escalation (and holds its chat);
  * /escalations/callback is the fallback with the helpline's number, hours and the callback form.
  */
-export function escalationsRouter(deps: Deps, chatView: ChatView = () => null): Router {
+export function escalationsRouter(deps: Deps): Router {
   const router = Router();
   const service = deps.escalations;
   const expert = requireCapability('escalations.answer');
@@ -185,7 +182,8 @@ export function escalationsRouter(deps: Deps, chatView: ChatView = () => null): 
         settings: service.settings,
         helplineOpen: service.helplineOpen(),
         experts: side === 'expert' ? service.experts().filter((p) => p.status === 'available' && p.userId !== actor.userId) : [],
-        chat: escalation.status === 'active' || escalation.status === 'closed' ? chatView(req, escalation.id) : null,
+        // The conversation (h2's messaging part) once an expert took it; a closed one is the read-only transcript.
+        chat: escalation.status === 'active' || escalation.status === 'closed' ? deps.chat.view(actor, escalation.id) : null,
         scripts: ['/socket.io/socket.io.min.js', 'escalation-live.js'],
       });
     })
