@@ -217,8 +217,8 @@ export class EscalationsService {
     const result = this.repo.transaction((): AcceptResult => {
       const row = this.repo.find(id);
       if (!row) throw new NotFoundError();
-      if (row.status !== 'queued') return { ok: false, reason: 'taken' };
       if (this.repo.activeCount(expertId) >= this.settings.maxChatsPerExpert) return { ok: false, reason: 'max_chats' };
+      // The one guard: no "was it still queued?" read before it, so the database alone decides the winner.
       if (!this.repo.accept(id, expertId, now)) return { ok: false, reason: 'taken' };
       this.repo.touchPresence(expertId, now);
       this.audit.record(actor, { action: 'escalation.accepted', subjectType: 'escalation', subjectId: id, branchId: row.branchId });
@@ -370,6 +370,7 @@ export class EscalationsService {
     for (const e of moved) {
       const payload = { ...this.state(e, queued, available) };
       this.notifier.publish(`branch:${e.branchId}`, 'escalation:updated', payload);
+      this.notifier.publish(`escalation:${e.id}`, 'escalation:updated', payload);
     }
   }
 
