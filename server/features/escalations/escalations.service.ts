@@ -45,6 +45,7 @@ export interface ExpertConsole {
   experts: ExpertPresence[];
   availableExperts: number;
   maxChats: number;
+  awayAfterMinutes: number;
   helplineOpen: boolean;
 }
 
@@ -161,6 +162,7 @@ export class EscalationsService {
       experts,
       availableExperts: experts.filter((p) => p.status === 'available').length,
       maxChats: this.settings.maxChatsPerExpert,
+      awayAfterMinutes: this.settings.awayAfterMinutes,
       helplineOpen: this.helplineOpen(),
     };
   }
