@@ -76,7 +76,8 @@ describe('escalations in Chromium', () => {
 
     // The expert's title counts the new question without a reload.
     await expert.waitForFunction(() => document.title.startsWith('(1) '));
-    await expert.reload();
+    // …and the queue table shows it, swapped in place.
+    await expert.waitForSelector('#queue-section form[action$="/accept"]');
     await expectAccessible(expert, 'escalations-console');
     await expert.click('form[action$="/accept"] button');
     await expert.waitForURL(/\/escalations\/\d+$/);
