@@ -358,6 +358,19 @@ export class EscalationsService {
     this.announce();
   }
 
+  // ---- retention ---------------------------------------------------------------------------------
+
+  /**
+   * The scheduled purge (SPEC 4.9): message bodies, the description and callback phone numbers of
+   * escalations and callbacks that ended more than `retentionDays` ago are blanked; the rows stay, so
+   * statistics (counts, waiting times, outcomes) are unchanged. Returns how many records were purged.
+   */
+  purgeExpired(): number {
+    const now = this.clock.now();
+    const cutoff = new Date(now.getTime() - this.settings.retentionDays * 86_400_000).toISOString();
+    return this.repo.purgeBefore(cutoff, now.toISOString());
+  }
+
   // ---- live updates ------------------------------------------------------------------------------
 
   /**
