@@ -34,6 +34,8 @@ import { devicesRouter } from './features/loans/devices.routes';
 import { loansRouter } from './features/loans/loans.routes';
 import { chatRouter } from './features/escalations/chat.routes';
 import { loansDeskPanel } from './features/loans/loans.desk-panel';
+import { escalationsRouter } from './features/escalations/escalations.routes';
+import { escalationsDeskPanel } from './features/escalations/escalations.panel';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
 export function createApp(deps: Deps): Express {
@@ -68,6 +70,7 @@ export function createApp(deps: Deps): Express {
 
   // Panels on /desk, one per feature (see server/features/desk/desk.panels.ts).
   const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue, deps.config.staffIdleMinutes), appointmentsDeskPanel(deps.appointments, deps.clock), loansDeskPanel(deps.loans)];
+  deskPanels.push(escalationsDeskPanel(deps.escalations, () => deps.categories.taxonomy()));
   // Extra sections on the /admin index, one per feature (see server/features/admin/admin.routes.ts).
   const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection];
 
@@ -90,6 +93,7 @@ export function createApp(deps: Deps): Express {
   app.use(queueRouter(deps));
   app.use(devicesRouter(deps));
   app.use(loansRouter(deps));
+  app.use(escalationsRouter(deps));
   app.use(chatRouter(deps));
 
   app.use(notFound);

@@ -41,6 +41,8 @@ import { DevicesService } from './features/loans/devices.service';
 import { LoansRepository } from './features/loans/loans.repository';
 import { LoansService } from './features/loans/loans.service';
 import { LoanReminders } from './features/loans/loans.reminders';
+import { EscalationsRepository } from './features/escalations/escalations.repository';
+import { EscalationsService } from './features/escalations/escalations.service';
 import { ChatRepository } from './features/escalations/chat.repository';
 import { ChatService } from './features/escalations/chat.service';
 
@@ -72,6 +74,7 @@ export interface Deps extends AppointmentsFeature {
   devices: DevicesService;
   loans: LoansService;
   loanReminders: LoanReminders;
+  escalations: EscalationsService;
   chat: ChatService;
 }
 
@@ -156,6 +159,9 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   );
   const devicesRepo = new DevicesRepository(db);
   const loansRepo = new LoansRepository(db);
+  // Accept, transfer and close write a system line into the conversation (the chat feature's appendSystem).
+  const chat = new ChatService(new ChatRepository(db), notifier, clock);
+  const escalations = new EscalationsService(new EscalationsRepository(db), audit, notifier, clock, translations.translator('nl'), chat);
   return {
     config,
     db,
@@ -185,6 +191,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     devices: new DevicesService(devicesRepo, loansRepo, audit, clock),
     loans: new LoansService(loansRepo, devicesRepo, audit, clock),
     loanReminders: new LoanReminders(loansRepo, branches, mailer, translations, clock),
-    chat: new ChatService(new ChatRepository(db), notifier, clock),
+    escalations,
+    chat,
   };
 }

@@ -87,7 +87,12 @@ function insertRecords(t: TestApp, branch: number, tag: string, expertId: number
       )
       .run(branch, question, id('question_type', 'digital_government'), id('organisation', 'digid'), expertId, now, now).lastInsertRowid,
   );
-  return { branch, appointment, walkin, question, closure, partner, tile, ...loans, escalation };
+  const callback = Number(
+    db
+      .prepare(`INSERT INTO callback_requests (branch_id, question_id, phone, preferred_moment, consent_at, created_at) VALUES (?, ?, '0612345678', 'ochtend', ?, ?)`)
+      .run(branch, question, now, now).lastInsertRowid,
+  );
+  return { branch, appointment, walkin, question, closure, partner, tile, ...loans, escalation, callback };
 }
 
 /** Loans: an available device, one on loan, one waiting for its wipe, and a waiting reservation. */

@@ -24,6 +24,8 @@ export interface BranchRecords {
   reservation: number;
   /** An active escalation of the branch; the own branch's one is held by the matrix's expert, the other's by another expert. */
   escalation: number;
+  /** An open callback request of the branch (experts read its phone number, audited). */
+  callback: number;
 }
 
 export interface Fixture {
@@ -210,6 +212,22 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   // Escalation chat (messaging): the branch's volunteers and the expert holding the escalation.
   'GET /escalations/:id/messages': [chat((r) => `/escalations/${r.escalation}/messages?after=0`)],
   'POST /escalations/:id/messages': [chat((r) => `/escalations/${r.escalation}/messages`, () => ({ body: 'Hallo', clientId: 'matrix-1' }))],
+
+  // Escalation lifecycle: desk staff escalate and follow their branch's escalations; experts (all branches)
+  // work the queue, and only the expert holding an escalation transfers or closes it.
+  'GET /escalations': [global('escalations.chat', '/escalations')],
+  'POST /escalations': [scoped('escalations.start', () => '/escalations', (r) => ({ question: String(r.question), description: 'Vraag over DigiD' }))],
+  'GET /escalations/new': [scoped('escalations.start', (r) => `/escalations/new?question=${r.question}`)],
+  'GET /escalations/callback': [scoped('escalations.start', (r) => `/escalations/callback?question=${r.question}`)],
+  'POST /escalations/callbacks': [scoped('escalations.start', () => '/escalations/callbacks', (r) => ({ question: String(r.question) }))],
+  'GET /escalations/callbacks/:id': [global('escalations.answer', (f) => `/escalations/callbacks/${f.A.callback}`)],
+  'POST /escalations/callbacks/:id/done': [global('escalations.answer', (f) => `/escalations/callbacks/${f.A.callback}/done`)],
+  'POST /escalations/presence': [{ access: 'escalations.answer', url: fixed('/escalations/presence'), body: () => ({ status: 'available' }) }],
+  'GET /escalations/:id': [chat((r) => `/escalations/${r.escalation}`)],
+  'POST /escalations/:id/accept': [global('escalations.answer', (f) => `/escalations/${f.A.escalation}/accept`)],
+  'POST /escalations/:id/transfer': [{ ...scoped('escalations.answer', (r) => `/escalations/${r.escalation}/transfer`, () => ({ to: '1' })), participant: true }],
+  'POST /escalations/:id/close': [{ ...scoped('escalations.answer', (r) => `/escalations/${r.escalation}/close`, () => ({ outcome: 'solved' })), participant: true }],
+  'POST /escalations/:id/cancel': [scoped('escalations.start', (r) => `/escalations/${r.escalation}/cancel`)],
 };
 
 /** A client→server socket event: its capability (must equal what the event registers with) and a payload. */
@@ -227,4 +245,5 @@ export const SOCKET_MATRIX: Record<string, SocketCase> = {
   'chat:send': { capability: 'escalations.chat', participant: true, payload: (r) => ({ escalationId: r.escalation, clientId: 'matrix-socket', body: 'Hallo' }) },
   'chat:typing': { capability: 'escalations.chat', participant: true, payload: (r) => ({ escalationId: r.escalation, typing: true }) },
   'chat:read': { capability: 'escalations.chat', participant: true, payload: (r) => ({ escalationId: r.escalation, seq: 1 }) },
+  'escalations:presence': { capability: 'escalations.answer', payload: () => ({}) },
 };
