@@ -105,7 +105,11 @@
       log.appendChild(render(m));
       lastSeq = m.seq;
       root.setAttribute('data-last-seq', String(lastSeq));
-      if (m.senderRole !== side) { fresh = true; if (document.visibilityState === 'hidden') unseen++; }
+      if (m.senderRole !== side) {
+        fresh = true;
+        typingEl.textContent = ''; // Their message is here: they stopped typing it.
+        if (document.visibilityState === 'hidden') unseen++;
+      }
     });
     if (fresh) { showUnread(); sendRead(); }
     markRead();
@@ -192,6 +196,8 @@
       pending.push(item);
       form.elements.body.value = '';
       form.elements.body.focus();
+      clearTimeout(typingOff);
+      typingSent = 0;
       send(item);
     });
     form.elements.body.addEventListener('keydown', function (e) {

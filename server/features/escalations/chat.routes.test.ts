@@ -110,3 +110,20 @@ test('markup in a message is stored as typed and comes back as text, never as HT
   expect(res.headers['content-type']).toMatch(/application\/json/);
   expect(res.body.messages[0].body).toBe(markup);
 });
+
+test('the escalation page shows the conversation as text, with a fresh clientId per render for the no-JS form', async () => {
+  const markup = '<script>alert(1)</script><img src=x onerror=alert(2)> & "quotes"';
+  await post(volunteer, escalation, { body: markup, clientId: 'm-1' });
+  for (const agent of [volunteer, expert]) {
+    const page = await agent.get(`/escalations/${escalation}`).expect(200);
+    expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &amp; &#34;quotes&#34;');
+    expect(page.text).not.toContain('<script>alert(1)');
+    expect(page.text).not.toContain('<img src=x');
+  }
+  const ids = await Promise.all([1, 2].map(async () => /name="clientId" value="([^"]+)"/.exec((await volunteer.get(`/escalations/${escalation}`)).text)?.[1]));
+  expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+  expect(ids[0]).not.toBe(ids[1]);
+  // The volunteer's form has no note choice; the expert's has.
+  expect((await volunteer.get(`/escalations/${escalation}`)).text).not.toContain('name="kind"');
+  expect((await expert.get(`/escalations/${escalation}`)).text).toContain('name="kind"');
+});

@@ -47,7 +47,7 @@ export interface ChatLimits {
 
 export const DEFAULT_CHAT_LIMITS: ChatLimits = { messagesPerWindow: 30, windowMs: 60_000 };
 
-/** The realtime room of one escalation's conversation (volunteers of its branch and its expert). */
+/** The realtime room of one escalation's conversation: the volunteers of its branch who opened it. */
 export function chatChannel(escalationId: number): `escalation:${number}` {
   return `escalation:${escalationId}`;
 }
@@ -151,7 +151,7 @@ export class ChatService {
   markRead(actor: Actor, escalationId: number, seq: number): number {
     const { row, side, user } = this.sideOf(actor, escalationId);
     const marker = this.repo.markRead(escalationId, user.id, Math.min(seq, row.last_seq), this.clock.now().toISOString());
-    this.notifier.publish(chatChannel(escalationId), 'chat:read', { escalationId, side, seq: marker });
+    this.publish(row, 'chat:read', { escalationId, side, seq: marker });
     return marker;
   }
 
@@ -159,7 +159,7 @@ export class ChatService {
   typing(actor: Actor, escalationId: number, typing: boolean): void {
     const { row, side } = this.sideOf(actor, escalationId);
     if (row.status !== 'active') return;
-    this.notifier.publish(chatChannel(escalationId), 'chat:typing', { escalationId, side, typing });
+    this.publish(row, 'chat:typing', { escalationId, side, typing });
   }
 
   /** Unread counts of the person's open conversations (escalation id → count), for the desk and console. */
@@ -197,13 +197,18 @@ export class ChatService {
     return this.appendSystem(escalationId, body);
   }
 
+  /**
+   * The volunteer side listens in the escalation's room; the expert side on the holding expert's own channel,
+   * read from the row at the moment of sending, so after a transfer the previous expert hears nothing more
+   * (a room joined earlier would outlive the right). Notes never reach the volunteer side.
+   */
+  private publish(row: ChatEscalationRow, event: string, payload: Record<string, unknown>, volunteers = true): void {
+    if (volunteers) this.notifier.publish(chatChannel(row.id), event, payload);
+    if (row.expert_id !== null) this.notifier.publish(`user:${row.expert_id}`, event, payload);
+  }
+
   private announce(row: ChatEscalationRow, message: ChatMessage): void {
-    // Notes never reach the volunteer side: they go to the assigned expert's own channel only.
-    if (message.kind === 'note') {
-      if (row.expert_id !== null) this.notifier.publish(`user:${row.expert_id}`, 'chat:message', { ...message });
-      return;
-    }
-    this.notifier.publish(chatChannel(row.id), 'chat:message', { ...message });
+    this.publish(row, 'chat:message', { ...message }, message.kind !== 'note');
   }
 
   private takeRateSlot(userId: number): void {

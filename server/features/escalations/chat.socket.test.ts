@@ -197,6 +197,25 @@ test('a sender gets a friendly rate-limit answer after 30 messages a minute, not
   expect(w.server.deps.db.prepare('SELECT max(seq) FROM chat_messages WHERE escalation_id = ?').pluck().get(w.escalation)).toBe(30);
 });
 
+test('after a transfer the previous expert hears nothing more of the conversation; the new one does', async () => {
+  const w = await world();
+  const vol = client(w.server.url, w.cookies.volunteer, w.escalation);
+  const before = client(w.server.url, w.cookies.expert, w.escalation);
+  await vol.open();
+  await before.open();
+  await vol.send('Voor de overdracht', 'v-1');
+  await before.waitFor(1);
+  const db = w.server.deps.db;
+  db.prepare(`UPDATE escalations SET expert_id = (SELECT id FROM users WHERE email = 'expert-2@bieb.nl') WHERE id = ?`).run(w.escalation);
+  const after = client(w.server.url, w.cookies.otherExpert, w.escalation);
+  expect(await after.open()).toMatchObject({ ok: true, side: 'expert' });
+  await vol.send('Na de overdracht', 'v-2');
+  await after.waitFor(2);
+  await sleep(150);
+  expect(before.wire.map((m) => m.body)).toEqual(['Voor de overdracht']);
+  expect(await before.send('Ik ben er nog', 'e-x')).toEqual({ ok: false, error: 'not_found' });
+});
+
 test('a volunteer of another branch, or an expert who does not hold it, cannot join, send, type or read', async () => {
   const w = await world();
   for (const cookie of [w.cookies.otherVolunteer, w.cookies.otherExpert]) {

@@ -12,14 +12,14 @@ import { socketJoinSchema, socketReadSchema, socketSendSchema, socketTypingSchem
 export function chatSocketFeature(chat: ChatService): SocketFeature {
   return (_io, socket, deps) => {
     // chat:join { escalationId, afterSeq }: the lines missed since afterSeq, exactly once and in order, then
-    // live lines through the room. Joining happens after the read, and the client dedupes by seq, so a line
+    // live lines through the room (volunteers) or the expert's own channel. Joining happens after the read, and the client dedupes by seq, so a line
     // stored between the two arrives at most twice on the wire and is shown once.
     onStaffEvent(socket, deps, 'chat:join', 'escalations.chat', async (_user, payload, actor) => {
       const parsed = socketJoinSchema.safeParse(payload);
       if (!parsed.success) return { ok: false, error: 'bad_request' };
       const { escalationId, afterSeq } = parsed.data;
-      chat.sideFor(actor, escalationId);
-      await socket.join(chatChannel(escalationId));
+      // The expert side hears the conversation on its own user channel (see ChatService.publish).
+      if (chat.sideFor(actor, escalationId) === 'volunteer') await socket.join(chatChannel(escalationId));
       const result = chat.join(actor, escalationId, afterSeq);
       return { ok: true, ...result };
     });
