@@ -32,9 +32,12 @@ import { appointmentsRouter } from './features/appointments/appointments.routes'
 import { appointmentsDeskPanel } from './features/appointments/appointments.desk-panel';
 import { devicesRouter } from './features/loans/devices.routes';
 import { loansRouter } from './features/loans/loans.routes';
+import { chatRouter } from './features/escalations/chat.routes';
 import { loansDeskPanel } from './features/loans/loans.desk-panel';
 import { privacyRouter, retentionAdminSection } from './features/privacy/privacy.routes';
 import { subjectsRouter, subjectsAdminSection } from './features/privacy/subjects.routes';
+import { escalationsRouter } from './features/escalations/escalations.routes';
+import { escalationsDeskPanel } from './features/escalations/escalations.panel';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
 export function createApp(deps: Deps): Express {
@@ -69,6 +72,7 @@ export function createApp(deps: Deps): Express {
 
   // Panels on /desk, one per feature (see server/features/desk/desk.panels.ts).
   const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue, deps.config.staffIdleMinutes), appointmentsDeskPanel(deps.appointments, deps.clock), loansDeskPanel(deps.loans)];
+  deskPanels.push(escalationsDeskPanel(deps.escalations, () => deps.categories.taxonomy()));
   // Extra sections on the /admin index, one per feature (see server/features/admin/admin.routes.ts).
   const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection, retentionAdminSection, subjectsAdminSection];
 
@@ -93,6 +97,8 @@ export function createApp(deps: Deps): Express {
   app.use(loansRouter(deps));
   app.use(privacyRouter(deps));
   app.use(subjectsRouter(deps));
+  app.use(escalationsRouter(deps));
+  app.use(chatRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps));

@@ -47,6 +47,10 @@ import { PurgeRepository } from './features/privacy/purge.repository';
 import { PurgeService } from './features/privacy/purge.service';
 import { SubjectsRepository } from './features/privacy/subjects.repository';
 import { SubjectsService } from './features/privacy/subjects.service';
+import { EscalationsRepository } from './features/escalations/escalations.repository';
+import { EscalationsService } from './features/escalations/escalations.service';
+import { ChatRepository } from './features/escalations/chat.repository';
+import { ChatService } from './features/escalations/chat.service';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -79,6 +83,8 @@ export interface Deps extends AppointmentsFeature {
   retention: RetentionService;
   purge: PurgeService;
   subjects: SubjectsService;
+  escalations: EscalationsService;
+  chat: ChatService;
 }
 
 /**
@@ -163,6 +169,9 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const devicesRepo = new DevicesRepository(db);
   const loansRepo = new LoansRepository(db);
   const retention = new RetentionService(new RetentionRepository(db), audit, clock, config.mailFrom);
+  // Accept, transfer and close write a system line into the conversation (the chat feature's appendSystem).
+  const chat = new ChatService(new ChatRepository(db), notifier, clock);
+  const escalations = new EscalationsService(new EscalationsRepository(db), audit, notifier, clock, translations.translator('nl'), chat);
   return {
     config,
     db,
@@ -195,5 +204,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     retention,
     purge: new PurgeService(new PurgeRepository(db), retention, audit, clock, () => sessionStore.purgeExpired()),
     subjects: new SubjectsService(new SubjectsRepository(db), audit, clock),
+    escalations,
+    chat,
   };
 }

@@ -9,6 +9,8 @@ import { buildDeps, type Deps, type DepsOptions } from './deps';
 import { createApp } from './app';
 import { attachRealtime } from './realtime/attach';
 import { queueSocketFeature } from './features/queue/queue.socket';
+import { escalationsSocketFeature } from './features/escalations/escalations.socket';
+import { chatSocketFeature } from './features/escalations/chat.socket';
 import { createLogger } from './lib/logger';
 import { systemClock } from './lib/clock';
 import { startBackgroundJobs } from './jobs';
@@ -38,7 +40,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (!deps.pageCache.serve(req, res)) app(req, res);
   });
   // Each feature with client→server socket events registers them here (see server/realtime/attach.ts).
-  const io = attachRealtime(server, deps, [queueSocketFeature(deps.queue)]);
+  const io = attachRealtime(server, deps, [queueSocketFeature(deps.queue), escalationsSocketFeature(deps.escalations), chatSocketFeature(deps.chat)]);
   const stopJobs = options.backgroundJobs === false ? async () => undefined : startBackgroundJobs(deps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

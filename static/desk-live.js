@@ -87,7 +87,7 @@
   // HTTP long-polling first, then an upgrade to WebSocket where the network allows it: behind a library
   // proxy that refuses or drops WebSockets the desk simply stays on polling and keeps updating live.
   var socket = io({ transports: ['polling', 'websocket'] });
-  ['appointment.updated', 'walkin.updated', 'checkin', 'queue.updated'].forEach(function (name) { socket.on(name, schedule); });
+  ['appointment.updated', 'walkin.updated', 'checkin', 'queue.updated', 'escalation:updated'].forEach(function (name) { socket.on(name, schedule); });
   socket.on('connect', function () {
     // Events sent before this socket joined its branch (between the page render and the first connect, which
     // takes a polling round trip or two) or during a reconnect are not replayed: catch up once.

@@ -76,7 +76,7 @@ export async function sweepSessions(io: Server, deps: Deps): Promise<number> {
 
 function ackFor(err: unknown): Ack {
   if (err instanceof AppError) {
-    const error = err.status === 403 ? 'forbidden' : err.status === 404 ? 'not_found' : err.status === 409 ? 'conflict' : 'bad_request';
+    const error = err.status === 403 ? 'forbidden' : err.status === 404 ? 'not_found' : err.status === 409 ? 'conflict' : err.status === 429 ? 'rate_limited' : 'bad_request';
     return { ok: false, error };
   }
   return { ok: false, error: 'error' };

@@ -4,9 +4,10 @@
  * - `branch:<id>`  staff of one branch (desk screens): may carry personal data of that branch;
  * - `screen:<id>`  the public queue display of a branch: never personal data;
  * - `user:<id>`    one staff member (chat messages, personal notices);
- * - `experts`      every Digihulplijn expert (escalation queue).
+ * - `experts`      every Digihulplijn expert (escalation queue);
+ * - `escalation:<id>` one escalation's conversation (its branch's volunteers who joined, and its expert).
  */
-export type Channel = `branch:${number}` | `screen:${number}` | `user:${number}` | 'experts';
+export type Channel = `branch:${number}` | `screen:${number}` | `user:${number}` | 'experts' | `escalation:${number}`;
 
 export interface Notifier {
   publish(channel: Channel, event: string, payload: Record<string, unknown>): void;

@@ -31,7 +31,7 @@ let fixture: Fixture;
 let sessions: Record<Who, Session>;
 let shared: TestApp;
 
-function insertRecords(t: TestApp, branch: number, tag: string): BranchRecords {
+function insertRecords(t: TestApp, branch: number, tag: string, expertId: number): BranchRecords {
   const db = t.db;
   const now = '2026-03-02T08:00:00.000Z';
   const tax = t.deps.categories.taxonomy();
@@ -79,7 +79,20 @@ function insertRecords(t: TestApp, branch: number, tag: string): BranchRecords {
       .lastInsertRowid,
   );
   const loans = insertLoanRecords(t, branch, tag, now);
-  return { branch, appointment, walkin, question, closure, partner, tile, ...loans };
+  const escalation = Number(
+    db
+      .prepare(
+        `INSERT INTO escalations (branch_id, question_id, type_id, organisation_id, description, status, expert_id, created_at, accepted_at)
+         VALUES (?, ?, ?, ?, 'Vraag over DigiD', 'active', ?, ?, ?)`,
+      )
+      .run(branch, question, id('question_type', 'digital_government'), id('organisation', 'digid'), expertId, now, now).lastInsertRowid,
+  );
+  const callback = Number(
+    db
+      .prepare(`INSERT INTO callback_requests (branch_id, question_id, phone, preferred_moment, consent_at, created_at) VALUES (?, ?, '0612345678', 'ochtend', ?, ?)`)
+      .run(branch, question, now, now).lastInsertRowid,
+  );
+  return { branch, appointment, walkin, question, closure, partner, tile, ...loans, escalation, callback };
 }
 
 /** Loans: an available device, one on loan, one waiting for its wipe, and a waiting reservation. */
@@ -140,6 +153,8 @@ beforeAll(async () => {
   await createUser(t.deps, 'expert', [], emails.expert);
   await createUser(t.deps, 'admin', [], emails.admin);
   const other = await createUser(t.deps, 'volunteer', [b], 'vol-b@bieb.nl');
+  const expertA = t.db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(emails.expert) as number;
+  const expertB = await createUser(t.deps, 'expert', [], 'expert-b@bieb.nl');
   const now = '2026-03-02T08:00:00.000Z';
   const outboxId = Number(
     t.db
@@ -150,8 +165,8 @@ beforeAll(async () => {
       .run(now, now).lastInsertRowid,
   );
   fixture = {
-    A: insertRecords(t, a, 'a'),
-    B: insertRecords(t, b, 'b'),
+    A: insertRecords(t, a, 'a', expertA),
+    B: insertRecords(t, b, 'b', expertB),
     userId: other,
     outboxId,
     categoryId: t.deps.categories.taxonomy().byKey('organisation', 'digid')!.id,
@@ -178,6 +193,7 @@ function expectationFor(c: RouteCase, who: Who, side: Side): Expectation {
   const user = sessions[who].user;
   if (!may(user, c.access)) return 403;
   if (c.scoped && !may(user, c.access, side === 'own' ? fixture.A.branch : fixture.B.branch)) return 404;
+  if (c.participant && side === 'other') return 404;
   return 'allowed';
 }
 
@@ -262,7 +278,8 @@ describe('socket events', () => {
             const records = side === 'own' ? fixture.A : fixture.B;
             const ack = await emitAs(server.url, who, event, c.payload(records));
             const user = sessions[who].user;
-            const want = !may(user, c.capability) ? 'forbidden' : !may(user, c.capability, records.branch) ? 'not_found' : 'allowed';
+            const notTheirs = !may(user, c.capability, records.branch) || (c.participant === true && side === 'other');
+            const want = !may(user, c.capability) ? 'forbidden' : notTheirs ? 'not_found' : 'allowed';
             const got = ack.ok || (ack.error !== 'forbidden' && ack.error !== 'not_found') ? 'allowed' : ack.error!;
             answers.push(`${event} as ${who} (${side}): ${got}`);
             wanted.push(`${event} as ${who} (${side}): ${want}`);

@@ -22,6 +22,10 @@ export interface BranchRecords {
   borrower: number;
   wipeDevice: number;
   reservation: number;
+  /** An active escalation of the branch; the own branch's one is held by the matrix's expert, the other's by another expert. */
+  escalation: number;
+  /** An open callback request of the branch (experts read its phone number, audited). */
+  callback: number;
 }
 
 export interface Fixture {
@@ -41,6 +45,11 @@ export interface RouteCase {
   body?: (f: Fixture, side: Side) => Record<string, string>;
   /** The answer when allowed, where it is not 200 for a GET (a page shown once redirects afterwards). */
   allowedStatus?: number;
+  /**
+   * A conversation the person takes part in on the own side and not on the other (escalation chats: the
+   * branch's volunteers and the expert holding it): 404 on the other side for every role with the capability.
+   */
+  participant?: boolean;
 }
 
 const at = (f: Fixture, side: Side): BranchRecords => (side === 'own' ? f.A : f.B);
@@ -57,6 +66,11 @@ const scoped = (access: Capability, url: (r: BranchRecords) => string, body?: (r
   url: (f, side) => url(at(f, side)),
   body: body ? (f, side) => body(at(f, side)) : undefined,
 });
+
+/** A chat case: 'escalations.chat', and only the own branch's escalation is one the person takes part in. */
+function chat(url: (r: BranchRecords) => string, body?: (r: BranchRecords) => Record<string, string>): RouteCase {
+  return { ...scoped('escalations.chat', url, body), participant: true };
+}
 
 export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'GET /': [pub('/')],
@@ -202,15 +216,42 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'POST /admin/branches/:id/closures/:closureId/delete': [scoped('branch.configure', (r) => `/admin/branches/${r.branch}/closures/${r.closure}/delete`)],
   'POST /admin/branches/:id/retire': [global('branch.create', (f) => `/admin/branches/${f.B.branch}/retire`)],
   'POST /admin/branches/:id/reopen': [global('branch.create', (f) => `/admin/branches/${f.B.branch}/reopen`)],
+
+  // Escalation chat (messaging): the branch's volunteers and the expert holding the escalation.
+  'GET /escalations/:id/messages': [chat((r) => `/escalations/${r.escalation}/messages?after=0`)],
+  'POST /escalations/:id/messages': [chat((r) => `/escalations/${r.escalation}/messages`, () => ({ body: 'Hallo', clientId: 'matrix-1' }))],
+
+  // Escalation lifecycle: desk staff escalate and follow their branch's escalations; experts (all branches)
+  // work the queue, and only the expert holding an escalation transfers or closes it.
+  'GET /escalations': [global('escalations.chat', '/escalations')],
+  'POST /escalations': [scoped('escalations.start', () => '/escalations', (r) => ({ question: String(r.question), description: 'Vraag over DigiD' }))],
+  'GET /escalations/new': [scoped('escalations.start', (r) => `/escalations/new?question=${r.question}`)],
+  'GET /escalations/callback': [scoped('escalations.start', (r) => `/escalations/callback?question=${r.question}`)],
+  'POST /escalations/callbacks': [scoped('escalations.start', () => '/escalations/callbacks', (r) => ({ question: String(r.question) }))],
+  'GET /escalations/callbacks/:id': [global('escalations.answer', (f) => `/escalations/callbacks/${f.A.callback}`)],
+  'POST /escalations/callbacks/:id/done': [global('escalations.answer', (f) => `/escalations/callbacks/${f.A.callback}/done`)],
+  'POST /escalations/presence': [{ access: 'escalations.answer', url: fixed('/escalations/presence'), body: () => ({ status: 'available' }) }],
+  'GET /escalations/:id': [chat((r) => `/escalations/${r.escalation}`)],
+  'POST /escalations/:id/accept': [global('escalations.answer', (f) => `/escalations/${f.A.escalation}/accept`)],
+  'POST /escalations/:id/transfer': [{ ...scoped('escalations.answer', (r) => `/escalations/${r.escalation}/transfer`, () => ({ to: '1' })), participant: true }],
+  'POST /escalations/:id/close': [{ ...scoped('escalations.answer', (r) => `/escalations/${r.escalation}/close`, () => ({ outcome: 'solved' })), participant: true }],
+  'POST /escalations/:id/cancel': [scoped('escalations.start', (r) => `/escalations/${r.escalation}/cancel`)],
 };
 
 /** A client→server socket event: its capability (must equal what the event registers with) and a payload. */
 export interface SocketCase {
   capability: Capability;
   payload: (r: BranchRecords) => Record<string, unknown>;
+  /** As RouteCase.participant: the other branch's record is not the person's conversation (not_found). */
+  participant?: boolean;
 }
 
 /** Every socket event, for the same matrix; an event a feature registers without an entry fails the test. */
 export const SOCKET_MATRIX: Record<string, SocketCase> = {
   'queue.call': { capability: 'queue.operate', payload: (r) => ({ kind: 'walkin', id: r.walkin, desk: 1 }) },
+  'chat:join': { capability: 'escalations.chat', participant: true, payload: (r) => ({ escalationId: r.escalation, afterSeq: 0 }) },
+  'chat:send': { capability: 'escalations.chat', participant: true, payload: (r) => ({ escalationId: r.escalation, clientId: 'matrix-socket', body: 'Hallo' }) },
+  'chat:typing': { capability: 'escalations.chat', participant: true, payload: (r) => ({ escalationId: r.escalation, typing: true }) },
+  'chat:read': { capability: 'escalations.chat', participant: true, payload: (r) => ({ escalationId: r.escalation, seq: 1 }) },
+  'escalations:presence': { capability: 'escalations.answer', payload: () => ({}) },
 };

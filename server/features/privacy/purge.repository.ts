@@ -58,10 +58,11 @@ export class PurgeRepository {
         )
         .pluck(),
       blankChat: db.prepare(`UPDATE chat_messages SET body = '' WHERE escalation_id = @id`),
-      markChat: db.prepare(`UPDATE escalations SET personal_data_purged_at = @now WHERE id = @id`),
+      // The description is checked for personal data when typed, but it is free text about a person's case: blanked too.
+      markChat: db.prepare(`UPDATE escalations SET description = '-', personal_data_purged_at = @now WHERE id = @id`),
       // Callback requests: after done, or after the request itself when it was never marked done.
       callbacks: db.prepare(
-        `UPDATE callback_requests SET phone = '', preferred_moment = '', personal_data_purged_at = @now
+        `UPDATE callback_requests SET phone = '', preferred_moment = '', description = '', personal_data_purged_at = @now
          WHERE id IN (SELECT id FROM callback_requests
                       WHERE personal_data_purged_at IS NULL AND coalesce(done_at, created_at) < @cutoff LIMIT @batch)`,
       ),
