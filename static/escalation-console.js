@@ -42,6 +42,34 @@
     if (soundOn() && !audio && window.AudioContext) audio = new window.AudioContext();
   }, true);
 
+  // The queue, own chats and callbacks are fetched again and swapped in place (not while the expert is
+  // working inside one of them: then the hint with a reload link shows instead).
+  var busy = false;
+  function refresh() {
+    if (busy) return;
+    busy = true;
+    fetch(location.pathname, { credentials: 'same-origin', cache: 'no-store' })
+      .then(function (r) {
+        if (r.redirected || !r.ok) { location.reload(); throw new Error('reload'); }
+        return r.text();
+      })
+      .then(function (html) {
+        var doc = new window.DOMParser().parseFromString(html, 'text/html');
+        var held = false;
+        doc.querySelectorAll('[data-live-section]').forEach(function (fresh) {
+          var old = document.getElementById(fresh.id);
+          if (!old || old.innerHTML === fresh.innerHTML) return;
+          if (old.contains(document.activeElement)) { held = true; return; }
+          old.innerHTML = fresh.innerHTML;
+        });
+        if (hint) hint.hidden = !held;
+        hint = root.querySelector('[data-live-hint]');
+        root.setAttribute('data-updated', String(Date.now()));
+      })
+      .catch(function () { if (hint) hint.hidden = false; })
+      .then(function () { busy = false; });
+  }
+
   function show(counts) {
     var waiting = counts.queued + counts.callbacksOpen;
     document.title = (waiting > 0 ? '(' + waiting + ') ' : '') + baseTitle;
@@ -50,7 +78,7 @@
     if (q) q.textContent = '(' + counts.queued + ')';
     if (c) c.textContent = '(' + counts.callbacksOpen + ')';
     if (counts.queued > queued || counts.callbacksOpen > callbacks) beep();
-    if ((counts.queued !== queued || counts.callbacksOpen !== callbacks) && hint) hint.hidden = false;
+    if (counts.queued !== queued || counts.callbacksOpen !== callbacks) refresh();
     queued = counts.queued;
     callbacks = counts.callbacksOpen;
     root.setAttribute('data-queued', String(queued));
@@ -60,7 +88,7 @@
   socket.on('escalations:queue', function (payload) {
     if (payload) show({ queued: Number(payload.queued) || 0, callbacksOpen: Number(payload.callbacksOpen) || 0 });
   });
-  socket.on('escalations:assigned', function () { if (hint) hint.hidden = false; beep(); });
+  socket.on('escalations:assigned', function () { refresh(); beep(); });
   // After a (re)connect the ack carries the current counts: nothing missed while the socket was down.
   socket.on('connect', function () {
     root.setAttribute('data-live', 'on');

@@ -25,6 +25,10 @@
         if (!fresh) return;
         var freshStatus = fresh.querySelector('[data-field="status"]');
         if (freshStatus && freshStatus.textContent !== status) { location.reload(); return; }
+        // Nobody available any more (or again): the fallback with the helpline's number comes and goes.
+        var freshCount = fresh.querySelector('[data-field="availableExperts"]');
+        var count = block.querySelector('[data-field="availableExperts"]');
+        if (freshCount && count && (freshCount.textContent === '0') !== (count.textContent === '0')) { location.reload(); return; }
         var live = document.getElementById('escalation-live');
         var current = live && live.querySelector('.escalation-state');
         if (current && current.innerHTML !== fresh.innerHTML) current.innerHTML = fresh.innerHTML;

@@ -80,6 +80,8 @@ export interface EscalationSettings {
   helplineHours: HelplineHours[];
   /** The estimate when no escalation was accepted recently. */
   defaultWaitMinutes: number;
+  /** Transcripts and callback phone numbers are blanked this long after the escalation or callback ended (SPEC 4.9). */
+  retentionDays: number;
 }
 
 export const DEFAULT_ESCALATION_SETTINGS: EscalationSettings = Object.freeze({
@@ -88,4 +90,5 @@ export const DEFAULT_ESCALATION_SETTINGS: EscalationSettings = Object.freeze({
   helplinePhone: '0800-1508',
   helplineHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opens: '09:00', closes: '17:00' })),
   defaultWaitMinutes: 5,
+  retentionDays: 90,
 });

@@ -103,6 +103,19 @@ export class EscalationsRepository {
       callback: db.prepare(`SELECT ${CALLBACK_COLUMNS}, c.phone FROM ${CALLBACK_FROM} WHERE c.id = ?`),
       openCallbacks: db.prepare(`SELECT ${CALLBACK_COLUMNS} FROM ${CALLBACK_FROM} WHERE c.status = 'open' ORDER BY c.created_at, c.id`),
       callbacksOfBranch: db.prepare(`SELECT ${CALLBACK_COLUMNS} FROM ${CALLBACK_FROM} WHERE c.branch_id = ? ORDER BY c.created_at DESC, c.id DESC LIMIT ?`),
+      // Retention (SPEC 4.9): the text goes, the rows (and so every count) stay.
+      purgeTranscripts: db.prepare(
+        `UPDATE chat_messages SET body = '' WHERE escalation_id IN (
+           SELECT id FROM escalations WHERE status IN ('closed', 'cancelled') AND closed_at < @cutoff AND personal_data_purged_at IS NULL)`,
+      ),
+      markTranscriptsPurged: db.prepare(
+        `UPDATE escalations SET description = '-', personal_data_purged_at = @now
+         WHERE status IN ('closed', 'cancelled') AND closed_at < @cutoff AND personal_data_purged_at IS NULL`,
+      ),
+      purgeCallbacks: db.prepare(
+        `UPDATE callback_requests SET phone = '', preferred_moment = '', description = '', personal_data_purged_at = @now
+         WHERE personal_data_purged_at IS NULL AND coalesce(done_at, created_at) < @cutoff`,
+      ),
       callbackDone: db.prepare(`UPDATE callback_requests SET status = 'done', done_by = @by, done_at = @now WHERE id = @id AND status = 'open'`),
     };
   }
@@ -200,6 +213,15 @@ export class EscalationsRepository {
 
   callbacksOfBranch(branchId: number, limit: number): CallbackRequest[] {
     return this.stmts.callbacksOfBranch.all(branchId, limit) as CallbackRequest[];
+  }
+
+  /** Blanks transcripts and callback contact data that ended before `cutoff`; returns how many records. */
+  purgeBefore(cutoff: string, now: string): number {
+    return this.transaction(() => {
+      this.stmts.purgeTranscripts.run({ cutoff });
+      const escalations = this.stmts.markTranscriptsPurged.run({ cutoff, now }).changes;
+      return escalations + this.stmts.purgeCallbacks.run({ cutoff, now }).changes;
+    });
   }
 
   markCallbackDone(id: number, by: number | null, now: string): boolean {

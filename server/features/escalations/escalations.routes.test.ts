@@ -264,4 +264,32 @@ describe('/escalations', () => {
     expect(desk.text).toContain('plaats 1 in de wachtrij');
     expect((await volB.get(`/desk?branch=${branchB}`)).text).not.toContain(`href="/escalations/${id}"`);
   });
+
+  test('the retention purge blanks transcripts and callback phone numbers after 90 days, and keeps the rows', async () => {
+    await setPresence(expert, 'available');
+    const q = addQuestion(branchA);
+    const id = await escalated(q);
+    expect((await post(expert, '/escalations', `/escalations/${id}/accept`, {})).status).toBe(303);
+    t.deps.chat.appendSystem(id, 'Mevrouw Jansen heeft een vraag');
+    expect((await post(expert, `/escalations/${id}`, `/escalations/${id}/close`, { outcome: 'solved' })).status).toBe(303);
+    const cb = await post(vol, `/escalations/callback?question=${q}`, '/escalations/callbacks', { question: String(q), escalation: '', phone: '06 12345678', preferred_moment: 'ochtend', consent: 'on' });
+    expect(cb.status).toBe(303);
+    const messages = (): string[] => t.db.prepare('SELECT body FROM chat_messages WHERE escalation_id = ? ORDER BY seq').pluck().all(id) as string[];
+    const phone = (): string => t.db.prepare('SELECT phone FROM callback_requests WHERE question_id = ?').pluck().get(q) as string;
+
+    t.clock.advanceMinutes(89 * 24 * 60);
+    t.deps.escalations.purgeExpired();
+    expect(messages()).toContain('Mevrouw Jansen heeft een vraag');
+    expect(phone()).toBe('06 12345678');
+
+    t.clock.advanceMinutes(2 * 24 * 60);
+    expect(t.deps.escalations.purgeExpired()).toBeGreaterThanOrEqual(2);
+    expect(messages().length).toBe(3);
+    expect(messages().every((b) => b === '')).toBe(true);
+    expect(phone()).toBe('');
+    const row = t.db.prepare('SELECT status, outcome, personal_data_purged_at IS NOT NULL AS purged FROM escalations WHERE id = ?').get(id);
+    expect(row).toEqual({ status: 'closed', outcome: 'solved', purged: 1 });
+    // A second pass has nothing left to do for these.
+    expect(t.deps.escalations.purgeExpired()).toBe(0);
+  });
 });

@@ -54,6 +54,8 @@ export function escalationsRouter(deps: Deps): Router {
         return res.render('escalations/console', {
           title: `${waiting > 0 ? `(${waiting}) ` : ''}${res.locals.t('escalations.console.title')}`,
           view,
+          // Unread messages per chat, from the messaging part.
+          unread: deps.chat.unreadCounts(req.user!),
           scripts: ['/socket.io/socket.io.min.js', 'escalation-console.js'],
         });
       }

@@ -45,6 +45,7 @@ export interface ExpertConsole {
   experts: ExpertPresence[];
   availableExperts: number;
   maxChats: number;
+  awayAfterMinutes: number;
   helplineOpen: boolean;
 }
 
@@ -161,6 +162,7 @@ export class EscalationsService {
       experts,
       availableExperts: experts.filter((p) => p.status === 'available').length,
       maxChats: this.settings.maxChatsPerExpert,
+      awayAfterMinutes: this.settings.awayAfterMinutes,
       helplineOpen: this.helplineOpen(),
     };
   }
@@ -354,6 +356,19 @@ export class EscalationsService {
       this.audit.record(actor, { action: 'callback.done', subjectType: 'callback_request', subjectId: id, branchId: c.branchId });
     });
     this.announce();
+  }
+
+  // ---- retention ---------------------------------------------------------------------------------
+
+  /**
+   * The scheduled purge (SPEC 4.9): message bodies, the description and callback phone numbers of
+   * escalations and callbacks that ended more than `retentionDays` ago are blanked; the rows stay, so
+   * statistics (counts, waiting times, outcomes) are unchanged. Returns how many records were purged.
+   */
+  purgeExpired(): number {
+    const now = this.clock.now();
+    const cutoff = new Date(now.getTime() - this.settings.retentionDays * 86_400_000).toISOString();
+    return this.repo.purgeBefore(cutoff, now.toISOString());
   }
 
   // ---- live updates ------------------------------------------------------------------------------
