@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { createTestApp, createBranch, createUser, csrfFrom, type TestApp } from '../helpers/test-app';
 import { listRoutes } from '../helpers/routes';
-import { SYSTEM_ACTOR } from '../../server/lib/actor';
 import { may, type CurrentUser, type Role } from '../../server/policy/policy';
-import { ROUTE_MATRIX, type BranchRecords, type Fixture, type RouteCase } from './route-matrix';
+import { ROUTE_MATRIX, type Fixture, type RouteCase } from './route-matrix';
+import { insertBranchRecords } from './branch-records';
 
 /**
  * Hostile input on every form (issue 12 item 8, SPEC §7): every POST route of the real app — the list comes
@@ -22,7 +22,6 @@ import { ROUTE_MATRIX, type BranchRecords, type Fixture, type RouteCase } from '
 jest.setTimeout(300_000);
 
 const NOW = '2026-03-02T08:00:00.000Z';
-const TODAY = '2026-03-02';
 const MARKUP = `<b>"J&Zn"</b><script>x()</script>`;
 const SQL = `' OR 1=1; DROP TABLE users; --`;
 const CONTROL = 'a\u0000b\u0007c\u001b[31m\u202Ed\u200Be\r\nf\u0085g\u007f';
@@ -77,69 +76,6 @@ const KINDS: Kind[] = [
 ];
 
 // ------------------------------------------------------------------ fixture (records in two branches)
-
-/** The records ROUTE_MATRIX's URLs point at; typed as the matrix's BranchRecords, so a new kind of record must be added here too. */
-function insertRecords(t: TestApp, branch: number, tag: string): BranchRecords {
-  const db = t.db;
-  const tax = t.deps.categories.taxonomy();
-  const id = (kind: Parameters<typeof tax.byKey>[0], key: string): number => tax.byKey(kind, key)!.id;
-  const run = (sql: string, ...args: unknown[]): number => Number(db.prepare(sql).run(...args).lastInsertRowid);
-  const appointment = run(
-    `INSERT INTO appointments (branch_id, starts_at, ends_at, local_date, local_time, topic_key, code, token_hash, name, email, channel, created_at, updated_at)
-     VALUES (?, '2026-03-02T13:00:00.000Z', '2026-03-02T13:30:00.000Z', ?, '14:00', 'digid', ?, ?, 'Naam ${tag}', 'burger-${tag}@example.nl', 'online', ?, ?)`,
-    branch,
-    TODAY,
-    `HSTKR${tag === 'a' ? 'A' : 'B'}`,
-    `hostile-hash-${tag}`,
-    NOW,
-    NOW,
-  );
-  const walkin = run(`INSERT INTO walkins (branch_id, local_date, number, ticket_token, created_at) VALUES (?, ?, 1, ?, ?)`, branch, TODAY, `hostile-ticket-${tag}`, NOW);
-  const visit = run(`INSERT INTO visits (branch_id, channel_id, started_at, local_date, created_at) VALUES (?, ?, ?, ?, ?)`, branch, id('channel', 'desk'), NOW, TODAY, NOW);
-  const answers = [id('question_type', 'digital_government'), id('organisation', 'digid'), id('help', 'together'), id('duration', 'm15_30'), id('outcome', 'solved')];
-  const question = run(
-    `INSERT INTO questions (visit_id, branch_id, channel_id, local_date, local_month, type_id, organisation_id, help_id, duration_id, outcome_id, source, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'form', ?, ?)`,
-    visit,
-    branch,
-    id('channel', 'desk'),
-    TODAY,
-    TODAY.slice(0, 7),
-    ...answers,
-    NOW,
-    NOW,
-  );
-  const closure = t.deps.branches.addClosure(SYSTEM_ACTOR, branch, { startDate: '2026-04-01', endDate: '2026-04-01', reason: `dicht ${tag}` });
-  const partner = run(`INSERT INTO partners (key, branch_id, name, kind, created_at, updated_at) VALUES (?, ?, ?, 'other', ?, ?)`, `hostile_${tag}`, branch, `Partner ${tag}`, NOW, NOW);
-  const tile = run(
-    `INSERT INTO tally_tiles (branch_id, label_nl, label_en, type_id, organisation_id, help_id, duration_id, outcome_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    branch,
-    `Tegel ${tag}`,
-    `Tile ${tag}`,
-    ...answers,
-    NOW,
-  );
-  const device = (n: string): number => run(`INSERT INTO devices (branch_id, type, asset_tag, kit, created_at, updated_at) VALUES (?, 'laptop', ?, '["lader"]', ?, ?)`, branch, `H-${tag}-${n}`, NOW, NOW);
-  if (tag === 'a') for (const kind of Object.keys(ROUND_TRIP)) device(`lend-${kind}`);
-  const available = device('1');
-  const lent = device('2');
-  const wipeDevice = device('3');
-  const borrower = run(`INSERT INTO borrowers (branch_id, name, contact, contact_kind, created_at, updated_at) VALUES (?, ?, ?, 'email', ?, ?)`, branch, `Lener ${tag}`, `lener-${tag}@example.nl`, NOW, NOW);
-  const loanSql = `INSERT INTO loans (branch_id, device_id, borrower_id, due_date, agreement_accepted_at, kit_out, extra_allowed_by, lent_at, created_at, updated_at)
-    VALUES (?, ?, ?, '2026-03-30', ?, '["lader"]', ?, ?, ?, ?)`;
-  const loan = run(loanSql, branch, lent, borrower, NOW, null, NOW, NOW, NOW);
-  const done = run(loanSql, branch, wipeDevice, borrower, NOW, 1, NOW, NOW, NOW);
-  db.prepare(`UPDATE loans SET returned_at = ?, condition = 'fine' WHERE id = ?`).run(NOW, done);
-  db.prepare(`INSERT INTO device_events (device_id, loan_id, kind, at) VALUES (?, ?, 'returned', ?)`).run(wipeDevice, done, NOW);
-  const reservation = run(
-    `INSERT INTO device_reservations (branch_id, borrower_id, device_type, wanted_from, created_at, updated_at) VALUES (?, ?, 'tablet', '2026-03-10', ?, ?)`,
-    branch,
-    borrower,
-    NOW,
-    NOW,
-  );
-  return { branch, appointment, walkin, question, closure, partner, tile, device: available, loan, borrower, wipeDevice, reservation };
-}
 
 // ------------------------------------------------------------------ forms
 
@@ -374,8 +310,8 @@ const FORM_PAGES: Record<string, FormPage> = {
   },
   // Its own devices (the matrix's device gets its status changed by another form meanwhile), one per odd value.
   'POST /loans/new': {
-    page: (f) => `/loans/new?branch=${f.A.branch}&tag=H-a-lend-markup`,
-    vary: (kind, fields) => fields.map((f) => (f.name === 'tag' && kind in ROUND_TRIP ? { ...f, value: `H-a-lend-${kind}` } : f)),
+    page: (f) => `/loans/new?branch=${f.A.branch}&tag=M-a-lend-markup`,
+    vary: (kind, fields) => fields.map((f) => (f.name === 'tag' && kind in ROUND_TRIP ? { ...f, value: `M-a-lend-${kind}` } : f)),
   },
 };
 const BOOK_DETAILS = (f: Fixture): string => `/book/details?branch=${f.A.branch}&topic=digid&start=${encodeURIComponent('2026-03-03T09:00:00.000Z')}`;
@@ -499,6 +435,8 @@ beforeAll(async () => {
   await createUser(t.deps, 'expert', [], emails.expert);
   await createUser(t.deps, 'admin', [], emails.admin);
   const other = await createUser(t.deps, 'volunteer', [b], 'vol-b@bieb.nl');
+  const expertA = t.db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(emails.expert) as number;
+  const expertB = await createUser(t.deps, 'expert', [], 'expert-b@bieb.nl');
   const outboxId = Number(
     t.db
       .prepare(
@@ -508,8 +446,8 @@ beforeAll(async () => {
       .run(NOW, NOW).lastInsertRowid,
   );
   fixture = {
-    A: insertRecords(t, a, 'a'),
-    B: insertRecords(t, b, 'b'),
+    A: insertBranchRecords(t, a, 'a', expertA, Object.keys(ROUND_TRIP).map((kind) => `lend-${kind}`)),
+    B: insertBranchRecords(t, b, 'b', expertB),
     userId: other,
     outboxId,
     categoryId: t.deps.categories.taxonomy().byKey('organisation', 'digid')!.id,
