@@ -62,6 +62,10 @@ export interface DeviceEvent {
   details: Record<string, unknown>;
 }
 
+/** The languages a borrower can get their reminder e-mails in (chosen when lending; Dutch unless chosen). */
+export const MAIL_LANGUAGES = ['nl', 'en'] as const;
+export type MailLanguage = (typeof MAIL_LANGUAGES)[number];
+
 export interface Borrower {
   id: number;
   branchId: number;
@@ -69,6 +73,7 @@ export interface Borrower {
   contact: string;
   contactKind: 'email' | 'phone';
   libraryCard: string | null;
+  language: MailLanguage;
   personalDataPurgedAt: string | null;
 }
 
@@ -103,6 +108,7 @@ export interface LoanView extends Loan {
   borrowerName: string;
   borrowerContact: string;
   borrowerContactKind: 'email' | 'phone';
+  borrowerLanguage: MailLanguage;
 }
 
 export interface Reservation {
@@ -137,7 +143,8 @@ export interface DevicePage {
 export interface LendInput {
   /** Typed or scanned at the desk. */
   assetTag: string;
-  borrower: { name: string; contact: string; libraryCard: string | null };
+  /** language: of the reminder e-mails; left out, a known borrower keeps theirs and a new one gets Dutch. */
+  borrower: { name: string; contact: string; libraryCard: string | null; language?: MailLanguage };
   /** Empty: the default period for the device's type. */
   dueDate: string | null;
   kitOut: string[];
