@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open';
-import type { Device, DeviceEvent, DeviceEventKind, DeviceInput, DeviceSearch, DeviceStatus } from './loans.model';
+import type { Device, DeviceEvent, DeviceEventKind, DeviceInput, DeviceListItem, DeviceSearch, DeviceStatus } from './loans.model';
 
 type DeviceRow = Omit<Device, 'kit'> & { kit: string };
 type EventRow = Omit<DeviceEvent, 'details'> & { details: string };
@@ -7,7 +7,8 @@ type EventRow = Omit<DeviceEvent, 'details'> & { details: string };
 const DEVICE_COLUMNS = `id, branch_id AS branchId, type, asset_tag AS assetTag, serial, make_model AS makeModel, kit, status, notes,
   created_at AS createdAt, updated_at AS updatedAt`;
 
-const DEVICE_COLUMNS_D = DEVICE_COLUMNS.split(',').map((c) => `d.${c.trim()}`).join(', ');
+/** The inventory list's columns only: no kit JSON to parse, no notes, per row. */
+const LIST_COLUMNS = 'd.id, d.branch_id AS branchId, d.type, d.asset_tag AS assetTag, d.serial, d.make_model AS makeModel, d.status';
 
 /** Up to this many matches, the matches drive the search and are sorted; above it, the tag order does. */
 const FEW_MATCHES = 200;
@@ -110,7 +111,7 @@ export class DevicesRepository {
    * (a tag typed or scanned), the matches drive the query and are sorted; when many match (a model), the
    * branch is read in tag order and stops after one page, which is cheap precisely because matches are dense.
    */
-  search(q: DeviceSearch): Device[] {
+  search(q: DeviceSearch): DeviceListItem[] {
     const where = ['d.branch_id = @branchId'];
     if (q.type) where.push('d.type = @type');
     if (q.status) where.push('d.status = @status');
@@ -127,7 +128,7 @@ export class DevicesRepository {
     };
     let sql: string;
     if (!q.text) {
-      sql = `SELECT ${DEVICE_COLUMNS_D} FROM devices d WHERE ${where.join(' AND ')} ORDER BY d.asset_tag COLLATE NOCASE LIMIT @limit OFFSET @offset`;
+      sql = `SELECT ${LIST_COLUMNS} FROM devices d WHERE ${where.join(' AND ')} ORDER BY d.asset_tag COLLATE NOCASE LIMIT @limit OFFSET @offset`;
     } else {
       // LIKE with escaped wildcards: a tag such as "LAP_01" is searched for literally.
       params.prefix = `${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -143,13 +144,13 @@ export class DevicesRepository {
       // Below 3 characters the trigram index cannot help, and such a short text matches many devices anyway.
       const few = params.words !== null && (this.searchStmt(`SELECT count(*) FROM (${matches.replace(/UNION/g, 'UNION ALL')} LIMIT @cap)`).pluck().get(params) as number) <= FEW_MATCHES;
       sql = few
-        ? `SELECT ${DEVICE_COLUMNS_D} FROM (${matches}) m CROSS JOIN devices d ON d.id = m.id WHERE ${where.join(' AND ')}
+        ? `SELECT ${LIST_COLUMNS} FROM (${matches}) m CROSS JOIN devices d ON d.id = m.id WHERE ${where.join(' AND ')}
            ORDER BY d.asset_tag COLLATE NOCASE LIMIT @limit OFFSET @offset`
-        : `SELECT ${DEVICE_COLUMNS_D} FROM devices d WHERE ${where.join(' AND ')}
+        : `SELECT ${LIST_COLUMNS} FROM devices d WHERE ${where.join(' AND ')}
              AND (d.asset_tag LIKE @prefix ESCAPE '\\' OR d.serial LIKE @prefix ESCAPE '\\' OR d.make_model LIKE @contains ESCAPE '\\')
            ORDER BY d.asset_tag COLLATE NOCASE LIMIT @limit OFFSET @offset`;
     }
-    return (this.searchStmt(sql).all(params) as DeviceRow[]).map(toDevice);
+    return this.searchStmt(sql).all(params) as DeviceListItem[];
   }
 
   private readonly searchStmts = new Map<string, ReturnType<Db['prepare']>>();

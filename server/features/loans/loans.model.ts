@@ -134,8 +134,11 @@ export interface DeviceSearch {
   pageSize: number;
 }
 
+/** A row of the inventory list: what the table shows, without kit, notes and times (cheaper per row). */
+export type DeviceListItem = Pick<Device, 'id' | 'branchId' | 'type' | 'assetTag' | 'serial' | 'makeModel' | 'status'>;
+
 export interface DevicePage {
-  devices: Device[];
+  devices: DeviceListItem[];
   page: number;
   hasNext: boolean;
 }
