@@ -1,11 +1,14 @@
 /**
  * npm run build && node dist/scripts/bench/loans.js — the loans pages with a large inventory.
  *
- * Seeds the demo data, adds BENCH_DEVICES (5,000) devices to the demo volunteer's branch (a few hundred of
- * them on loan), starts the compiled server in production mode and, signed in as the demo volunteer, measures
+ * Seeds the demo data (with its demo devices), adds BENCH_DEVICES (5,000) available devices to the demo
+ * volunteer's branch, starts the compiled server in production mode and, signed in as the demo volunteer, measures
  * for the inventory page, a search and the lend form: the first-view weight (HTML + assets, gzip) against
  * the 30 KB staff budget, and latency (p50, p99) and request rate with BENCH_CONNECTIONS (20) concurrent
- * staff for BENCH_SECONDS (5) each, uncached.
+ * staff for BENCH_SECONDS (5) each, uncached, with a browser's Accept-Encoding. Every figure is also printed as a
+ * ratio against an existing staff page (/account/password) measured in the same run, before and after the
+ * loans pages: the machine is shared, so absolute figures move with its load and ratios much less.
+ * `--profile` runs the pages in a server started with --cpu-prof instead and prints where the CPU time went.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import os from 'node:os';
@@ -80,7 +83,7 @@ async function profile(databasePath: string, branchId: number): Promise<void> {
     const session = new Session(server.url);
     await session.signIn(VOLUNTEER, 'demo-demo-demo');
     for (const [name, path] of pagesFor(branchId)) {
-      const r = await autocannon({ url: server.url + path, connections: CONNECTIONS, duration: SECONDS, headers: session.cookieHeader() });
+      const r = await autocannon({ url: server.url + path, connections: CONNECTIONS, duration: SECONDS, headers: { ...session.cookieHeader(), 'accept-encoding': 'gzip, deflate, br' } });
       console.log(`${name}: ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms`);
     }
   } finally {
@@ -103,7 +106,8 @@ async function main(): Promise<void> {
       const w = await weight(session, path);
       if (w.status !== 200) throw new Error(`${path} answered ${w.status}`);
       const url = server.url + path;
-      const headers = session.cookieHeader();
+      // What a browser sends, so the compression of each answer is part of its cost.
+      const headers = { ...session.cookieHeader(), 'accept-encoding': 'gzip, deflate, br' };
       await autocannon({ url, connections: 5, duration: 1, headers });
       // One connection: the time of one request without queueing behind others.
       const single = await autocannon({ url, connections: 1, duration: 2, headers });
