@@ -156,6 +156,16 @@ export function printTable(header: string[], rows: string[][]): void {
   for (const r of rows) console.log(line(r));
 }
 
+/** User + system CPU milliseconds a process has used so far (Linux /proc), or null elsewhere. */
+export function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks; 100 Hz on Linux
+  } catch {
+    return null;
+  }
+}
+
 export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
 interface ProfileNode {
