@@ -119,6 +119,10 @@ async function main(): Promise<void> {
       const cpu = cpuBefore === null || cpuAfter === null || r.requests.total === 0 ? null : (cpuAfter - cpuBefore) / r.requests.total;
       return { name, weight: w.total, single: single.latency.p50, rate: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpu, errors: r.non2xx + r.errors + r.timeouts };
     };
+    // Warm every page up first (JIT, statement caches), so the first baseline is not measured on a cold server.
+    for (const [, path] of [BASELINE, ...pagesFor(branchId)]) {
+      await autocannon({ url: server.url + path, connections: 5, duration: 2, headers: { ...session.cookieHeader(), 'accept-encoding': 'gzip, deflate, br' } });
+    }
     // The baseline is measured first and last: the machine is shared, so its load can change during the run.
     const before = await measure(BASELINE);
     const runs: Run[] = [];
