@@ -85,6 +85,11 @@ describe('status counts kept by the database', () => {
     expect(t.deps.devices.countsByStatus(vol, branchA)).toEqual({ available: 302, in_repair: 1 });
     t.deps.devices.setStatus(vol, id, 'available', '');
     expect(t.deps.devices.countsByStatus(vol, branchA)).toEqual({ available: 303 });
+    // Lending and taking back move the counts through the loan triggers too.
+    const loan = t.deps.loans.lend(vol, branchA, { assetTag: 'LAPX01', borrower: { name: 'Els', contact: '0612345678', libraryCard: null }, dueDate: null, kitOut: [], agreementAccepted: true, depositCents: 0, allowExtra: false });
+    expect(t.deps.devices.countsByStatus(vol, branchA)).toEqual({ available: 302, on_loan: 1 });
+    t.deps.loans.takeBack(vol, loan.id, { kitReturned: [], condition: 'fine', conditionNote: '' });
+    expect(t.deps.devices.countsByStatus(vol, branchA)).toEqual({ available: 302, needs_wipe: 1 });
     expect(t.deps.devices.countsByStatus(volB, branchB)).toEqual({ available: 1 });
   });
 
