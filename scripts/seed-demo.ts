@@ -12,6 +12,7 @@ import { createLogger } from '../server/lib/logger';
 import { DEMO_PASSWORD, seedDemo, type FeatureSeeder } from '../server/features/demo/demo.seed';
 import { seedAppointmentsDemo } from '../server/features/appointments/appointments.seed';
 import { seedIntakeDemo } from '../server/features/intake/intake.seed';
+import { seedLoansDemo } from '../server/features/loans/loans.seed';
 
 /**
  * Each feature's demo data, run in this order after the branches and accounts exist. Add yours here:
@@ -21,6 +22,7 @@ import { seedIntakeDemo } from '../server/features/intake/intake.seed';
 const featureSeeders: FeatureSeeder[] = [
   seedIntakeDemo,
   seedAppointmentsDemo,
+  seedLoansDemo,
 ];
 
 export interface SeedOutput {

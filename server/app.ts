@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { constants as zlibConstants } from 'node:zlib';
 import compression from 'compression';
 import pinoHttp from 'pino-http';
 import { HTTP_LOG_SERIALIZERS } from './lib/logger';
@@ -55,7 +56,9 @@ export function createApp(deps: Deps): Express {
 
   app.use(pinoHttp({ logger: deps.logger, serializers: HTTP_LOG_SERIALIZERS, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
   app.use(securityHeaders(config));
-  app.use(compression());
+  // Brotli quality 3 instead of the package's 4: half the CPU per answer (0.24 instead of 0.46 ms for the
+  // 15 KB inventory page; it was the largest single item in that page's profile) for about 9 % more bytes.
+  app.use(compression({ brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 3 } } }));
 
   // No session, no body parsing for these: fast and cacheable.
   app.use('/static', deps.assets.middleware());

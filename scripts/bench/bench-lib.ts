@@ -63,9 +63,9 @@ export interface ChildServer {
 }
 
 /** Starts dist/server/main.js (run `npm run build` first) and waits for /healthz. */
-export async function startCompiledServer(env: Record<string, string>): Promise<ChildServer> {
+export async function startCompiledServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildServer> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [path.join(ROOT_DIR, 'dist', 'server', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT_DIR, 'dist', 'server', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${env.PORT}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
@@ -156,4 +156,45 @@ export function printTable(header: string[], rows: string[][]): void {
   for (const r of rows) console.log(line(r));
 }
 
+/** User + system CPU milliseconds a process has used so far (Linux /proc), or null elsewhere. */
+export function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks; 100 Hz on Linux
+  } catch {
+    return null;
+  }
+}
+
 export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+/** Prints the functions and files with the most self time in the one .cpuprofile written to profDir. */
+export function printProfile(profDir: string): void {
+  const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error('no profile written');
+  const profile = JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
+  const total = profile.samples.length;
+  const byFn = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  for (const n of profile.nodes) {
+    const hits = n.hitCount ?? 0;
+    if (!hits) continue;
+    const where = n.callFrame.url.replace(/^file:\/\//, '').replace(ROOT_DIR + '/', '') || '(native)';
+    const fnKey = `${n.callFrame.functionName || '(anonymous)'}  ${where}:${n.callFrame.lineNumber + 1}`;
+    byFn.set(fnKey, (byFn.get(fnKey) ?? 0) + hits);
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ?? (where.startsWith('dist/') ? where : where.split('/')[0]);
+    byFile.set(pkg, (byFile.get(pkg) ?? 0) + hits);
+  }
+  const top = (m: Map<string, number>, n: number): string[] =>
+    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+  console.log('\nself time by package or file:');
+  console.log(top(byFile, 20).join('\n'));
+  console.log('\nself time by function:');
+  console.log(top(byFn, 25).join('\n'));
+}

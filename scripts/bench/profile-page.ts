@@ -5,18 +5,11 @@
  * the functions and files with the most self time.
  *   npm run build && node dist/scripts/bench/profile-page.js /desk
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import { ROOT_DIR } from '../../server/paths';
-import { Session, freePort, productionEnv, request, seededDatabase, tempDataDir } from './bench-lib';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-}
+import { Session, freePort, printProfile, productionEnv, request, seededDatabase, tempDataDir } from './bench-lib';
 
 async function main(): Promise<void> {
   const page = process.argv[2] ?? '/desk';
@@ -44,27 +37,7 @@ async function main(): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
-  const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error('no profile written');
-  const profile = JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
-  const total = profile.samples.length;
-  const byFn = new Map<string, number>();
-  const byFile = new Map<string, number>();
-  for (const n of profile.nodes) {
-    const hits = n.hitCount ?? 0;
-    if (!hits) continue;
-    const where = n.callFrame.url.replace(/^file:\/\//, '').replace(ROOT_DIR + '/', '') || '(native)';
-    const fnKey = `${n.callFrame.functionName || '(anonymous)'}  ${where}:${n.callFrame.lineNumber + 1}`;
-    byFn.set(fnKey, (byFn.get(fnKey) ?? 0) + hits);
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ?? (where.startsWith('dist/') ? where : where.split('/')[0]);
-    byFile.set(pkg, (byFile.get(pkg) ?? 0) + hits);
-  }
-  const top = (m: Map<string, number>, n: number): string[] =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
-  console.log('\nself time by package or file:');
-  console.log(top(byFile, 20).join('\n'));
-  console.log('\nself time by function:');
-  console.log(top(byFn, 25).join('\n'));
+  printProfile(profDir);
 }
 
 void main().catch((err) => {

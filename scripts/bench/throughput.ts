@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { Session, freePort, printTable, productionEnv, request, seededDatabase, startCompiledServer, tempDataDir } from './bench-lib';
+import { Session, cpuMs, freePort, printTable, productionEnv, request, seededDatabase, startCompiledServer, tempDataDir } from './bench-lib';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const CACHED_CONNECTIONS = Number(process.env.BENCH_CACHED_CONNECTIONS ?? process.env.BENCH_CONNECTIONS ?? 50);
@@ -84,16 +84,6 @@ interface Row {
   bare: Load;
   /** CPU time of the app process per request (Linux only): stays comparable when other work shares the CPU. */
   cpuMsPerRequest: number | null;
-}
-
-/** User + system CPU milliseconds a process has used so far (Linux /proc), or null elsewhere. */
-function cpuMs(pid: number | undefined): number | null {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks; 100 Hz on Linux
-  } catch {
-    return null;
-  }
 }
 
 /** Measures one page and a bare server with the same bytes, at the mode's number of connections. */

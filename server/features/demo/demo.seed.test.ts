@@ -100,6 +100,27 @@ describe('scripts/seed-demo', () => {
     expect(fs.existsSync(databasePath)).toBe(false);
   });
 
+  test('in production it leaves an existing database alone too: no demo accounts, no demo devices', async () => {
+    const dir = tempDir();
+    const databasePath = path.join(dir, 'prod.sqlite');
+    const db = openDatabase(databasePath);
+    migrate(db, MIGRATIONS_DIR);
+    db.close();
+    const before = fs.readFileSync(databasePath);
+    const code = await runSeedDemo(
+      { NODE_ENV: 'production', DATABASE_PATH: databasePath, BASE_URL: 'https://ido.example.nl', SESSION_SECRET: 'x'.repeat(40), MAIL_FROM: 'a@b.nl' },
+      { log: () => undefined, error: () => undefined },
+    );
+    expect(code).toBe(1);
+    expect(fs.readFileSync(databasePath).equals(before)).toBe(true);
+    const check = openDatabase(databasePath);
+    try {
+      expect(check.prepare('SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM devices)').pluck().get()).toBe(0);
+    } finally {
+      check.close();
+    }
+  });
+
   test('outside production it migrates and seeds the configured database, twice without doubling', async () => {
     const dir = tempDir();
     const databasePath = path.join(dir, 'data', 'demo.sqlite');
@@ -113,6 +134,19 @@ describe('scripts/seed-demo', () => {
       migrate(db, MIGRATIONS_DIR);
       expect(db.prepare('SELECT email FROM users ORDER BY email').pluck().all()).toEqual([...DEMO_ACCOUNTS].sort());
       expect(db.prepare('SELECT count(*) FROM branches').pluck().get()).toBe(2);
+      // Demo devices: every type in each branch, one on loan, one waiting for its wipe, one held for a reservation.
+      const devices = db.prepare('SELECT b.name AS branch, d.type, d.status FROM devices d JOIN branches b ON b.id = d.branch_id ORDER BY b.name, d.asset_tag').all() as { branch: string; type: string; status: string }[];
+      for (const branch of ['Centrale Bibliotheek', 'Bibliotheek Noord']) {
+        const own = devices.filter((d) => d.branch === branch);
+        expect(new Set(own.map((d) => d.type))).toEqual(new Set(['laptop', 'tablet', 'phone', 'mifi', 'other']));
+        expect(own.filter((d) => d.status === 'on_loan')).toHaveLength(1);
+        expect(own.filter((d) => d.status === 'needs_wipe')).toHaveLength(1);
+        expect(own.filter((d) => d.status === 'reserved')).toHaveLength(1);
+        expect(own).toHaveLength(6); // seeded twice, not doubled
+      }
+      expect(db.prepare("SELECT count(*) FROM device_reservations WHERE status = 'held'").pluck().get()).toBe(2);
+      // Phone numbers only: the demo sends no e-mail.
+      expect(db.prepare("SELECT count(*) FROM borrowers WHERE contact_kind = 'email'").pluck().get()).toBe(0);
       const deps = buildDeps(config, db, { clock: new FakeClock(), logger: createLogger('silent') });
       const agent = request.agent(createApp(deps));
       await signIn(agent, 'coordinator@demo.test');

@@ -62,6 +62,10 @@ export interface DeviceEvent {
   details: Record<string, unknown>;
 }
 
+/** The languages a borrower can get their reminder e-mails in (chosen when lending; Dutch unless chosen). */
+export const MAIL_LANGUAGES = ['nl', 'en'] as const;
+export type MailLanguage = (typeof MAIL_LANGUAGES)[number];
+
 export interface Borrower {
   id: number;
   branchId: number;
@@ -69,6 +73,7 @@ export interface Borrower {
   contact: string;
   contactKind: 'email' | 'phone';
   libraryCard: string | null;
+  language: MailLanguage;
   personalDataPurgedAt: string | null;
 }
 
@@ -103,6 +108,7 @@ export interface LoanView extends Loan {
   borrowerName: string;
   borrowerContact: string;
   borrowerContactKind: 'email' | 'phone';
+  borrowerLanguage: MailLanguage;
 }
 
 export interface Reservation {
@@ -128,8 +134,11 @@ export interface DeviceSearch {
   pageSize: number;
 }
 
+/** A row of the inventory list: what the table shows, without kit, notes and times (cheaper per row). */
+export type DeviceListItem = Pick<Device, 'id' | 'branchId' | 'type' | 'assetTag' | 'serial' | 'makeModel' | 'status'>;
+
 export interface DevicePage {
-  devices: Device[];
+  devices: DeviceListItem[];
   page: number;
   hasNext: boolean;
 }
@@ -137,7 +146,8 @@ export interface DevicePage {
 export interface LendInput {
   /** Typed or scanned at the desk. */
   assetTag: string;
-  borrower: { name: string; contact: string; libraryCard: string | null };
+  /** language: of the reminder e-mails; left out, a known borrower keeps theirs and a new one gets Dutch. */
+  borrower: { name: string; contact: string; libraryCard: string | null; language?: MailLanguage };
   /** Empty: the default period for the device's type. */
   dueDate: string | null;
   kitOut: string[];

@@ -46,7 +46,8 @@ export class LoanReminders {
   }
 
   private compose(loan: LoanView, kind: 'overdue' | 'due_soon'): ComposedMail {
-    const lang = 'nl';
+    // The borrower's own choice when lending (Dutch unless they chose English).
+    const lang = loan.borrowerLanguage;
     const t = this.translations.translator(lang);
     const branch = this.branches.get(loan.branchId);
     const device = t(`loans.type.${loan.deviceType}`).toLowerCase();

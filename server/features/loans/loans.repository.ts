@@ -1,6 +1,6 @@
 import type { Db } from '../../db/open';
 import { sqliteConstraint } from '../../db/constraint';
-import { DEFAULT_LOAN_DAYS, DEVICE_TYPES, type Borrower, type Condition, type DeviceType, type LoanSettings, type LoanView, type Reservation } from './loans.model';
+import { DEFAULT_LOAN_DAYS, DEVICE_TYPES, type Borrower, type Condition, type DeviceType, type LoanSettings, type LoanView, type MailLanguage, type Reservation } from './loans.model';
 
 type LoanViewRow = Omit<LoanView, 'kitOut' | 'missingKit'> & { kitOut: string; missingKit: string };
 
@@ -10,12 +10,12 @@ const LOAN_COLUMNS = `l.id, l.branch_id AS branchId, l.device_id AS deviceId, l.
   l.condition, l.condition_note AS conditionNote, l.renewals, l.due_soon_sent_at AS dueSoonSentAt, l.overdue_sent_at AS overdueSentAt,
   l.personal_data_purged_at AS personalDataPurgedAt`;
 const VIEW_COLUMNS = `${LOAN_COLUMNS}, d.asset_tag AS assetTag, d.type AS deviceType, d.make_model AS makeModel,
-  b.name AS borrowerName, b.contact AS borrowerContact, b.contact_kind AS borrowerContactKind`;
+  b.name AS borrowerName, b.contact AS borrowerContact, b.contact_kind AS borrowerContactKind, b.language AS borrowerLanguage`;
 const VIEW_FROM = 'loans l JOIN devices d ON d.id = l.device_id JOIN borrowers b ON b.id = l.borrower_id';
 const RESERVATION_COLUMNS = `r.id, r.branch_id AS branchId, r.borrower_id AS borrowerId, r.device_type AS deviceType, r.wanted_from AS wantedFrom,
   r.status, r.device_id AS deviceId, r.held_at AS heldAt, b.name AS borrowerName, b.contact AS borrowerContact, d.asset_tag AS assetTag`;
 const RESERVATION_FROM = 'device_reservations r JOIN borrowers b ON b.id = r.borrower_id LEFT JOIN devices d ON d.id = r.device_id';
-const BORROWER_COLUMNS = `id, branch_id AS branchId, name, contact, contact_kind AS contactKind, library_card AS libraryCard,
+const BORROWER_COLUMNS = `id, branch_id AS branchId, name, contact, contact_kind AS contactKind, library_card AS libraryCard, language,
   personal_data_purged_at AS personalDataPurgedAt`;
 
 function parseKits<T extends { kitOut: string; missingKit: string }>(r: T): Omit<T, 'kitOut' | 'missingKit'> & { kitOut: string[]; missingKit: string[] } {
@@ -59,10 +59,10 @@ export class LoansRepository {
       ),
       borrowerById: db.prepare(`SELECT ${BORROWER_COLUMNS} FROM borrowers WHERE id = ?`),
       insertBorrower: db.prepare(
-        `INSERT INTO borrowers (branch_id, name, contact, contact_kind, library_card, created_at, updated_at)
-         VALUES (@branchId, @name, @contact, @kind, @libraryCard, @now, @now)`,
+        `INSERT INTO borrowers (branch_id, name, contact, contact_kind, library_card, language, created_at, updated_at)
+         VALUES (@branchId, @name, @contact, @kind, @libraryCard, coalesce(@language, 'nl'), @now, @now)`,
       ),
-      updateBorrower: db.prepare(`UPDATE borrowers SET name = @name, library_card = coalesce(@libraryCard, library_card), updated_at = @now WHERE id = @id`),
+      updateBorrower: db.prepare(`UPDATE borrowers SET name = @name, library_card = coalesce(@libraryCard, library_card), language = coalesce(@language, language), updated_at = @now WHERE id = @id`),
       insertLoan: db.prepare(
         `INSERT INTO loans (branch_id, device_id, borrower_id, due_date, agreement_accepted_at, deposit_cents, kit_out, extra_allowed_by, lent_at, lent_by, created_at, updated_at)
          VALUES (@branchId, @deviceId, @borrowerId, @dueDate, @now, @depositCents, @kitOut, @extraAllowedBy, @now, @lentBy, @now, @now)`,
@@ -121,13 +121,13 @@ export class LoansRepository {
     return (this.stmts.borrowerById.get(id) as Borrower | undefined) ?? null;
   }
 
-  insertBorrower(b: { branchId: number; name: string; contact: string; kind: 'email' | 'phone'; libraryCard: string | null; now: string }): number {
-    return Number(this.stmts.insertBorrower.run(b).lastInsertRowid);
+  insertBorrower(b: { branchId: number; name: string; contact: string; kind: 'email' | 'phone'; libraryCard: string | null; language?: MailLanguage; now: string }): number {
+    return Number(this.stmts.insertBorrower.run({ ...b, language: b.language ?? null }).lastInsertRowid);
   }
 
-  /** A returning borrower may give a new spelling of their name or a card number; the contact stays the key. */
-  updateBorrower(id: number, name: string, libraryCard: string | null, now: string): void {
-    this.stmts.updateBorrower.run({ id, name, libraryCard, now });
+  /** A returning borrower may give a new spelling of their name, a card number or a language; the contact stays the key. */
+  updateBorrower(id: number, name: string, libraryCard: string | null, now: string, language?: MailLanguage): void {
+    this.stmts.updateBorrower.run({ id, name, libraryCard, language: language ?? null, now });
   }
 
   // ------------------------------------------------------------ loans

@@ -257,4 +257,32 @@ describe('/devices and /loans', () => {
     // Other branches keep the defaults.
     expect(t.deps.loans.defaultDueDate(branchB, 'laptop')).toBe('2026-03-30');
   });
+
+  test('reminder e-mails go out in the language chosen when lending; a returning borrower keeps it unless it is changed', async () => {
+    await addDevice('LANG-1');
+    await addDevice('LANG-2');
+    await addDevice('LANG-3');
+    const form = await vol.get(`/loans/new?branch=${branchA}&tag=LANG-1`);
+    expect(form.text).toMatch(/<input type="radio" id="language" name="language" value="nl" checked>/);
+    const lend = async (tag: string, contact: string, language?: string): Promise<number> => {
+      const res = await post(vol, `/loans/new?branch=${branchA}&tag=${tag}`, '/loans/new', lendBody(tag, contact, { due_date: '2026-03-03', ...(language ? { language } : {}) }));
+      expect([res.status, /class="error-message"[^>]*>([\s\S]*?)<\/p>/.exec(res.text)?.[1]]).toEqual([303, undefined]);
+      return Number(res.headers.location.split('/').pop());
+    };
+    const english = await lend('LANG-1', 'english@example.nl', 'en');
+    const dutch = await lend('LANG-2', 'nederlands@example.nl');
+    // A wrong value is a form error, not a silent Dutch.
+    const bad = await post(vol, `/loans/new?branch=${branchA}&tag=LANG-3`, '/loans/new', lendBody('LANG-3', 'x@example.nl', { language: 'fr' }));
+    expect(bad.status).toBe(400);
+    t.deps.loanReminders.sendDue();
+    const subject = (loanId: number): unknown[] =>
+      t.db.prepare("SELECT subject FROM outbox WHERE related_type LIKE 'loan_%' AND related_id = ? ORDER BY id").pluck().all(loanId);
+    expect(subject(english)).toEqual([expect.stringMatching(/^Please bring your laptop back by Tuesday 3 March/)]);
+    expect(subject(dutch)).toEqual([expect.stringMatching(/^Breng uw laptop uiterlijk dinsdag 3 maart terug/)]);
+    // The same borrower lends again (after returning) without touching the choice: still English.
+    const loanUrl = `/loans/${english}`;
+    await post(vol, loanUrl, `${loanUrl}/return`, { kit: ['lader', 'tas'], condition: 'fine', condition_note: '' });
+    const again = await lend('LANG-3', 'ENGLISH@example.nl');
+    expect(t.db.prepare('SELECT b.language FROM loans l JOIN borrowers b ON b.id = l.borrower_id WHERE l.id = ?').pluck().get(again)).toBe('en');
+  });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fields, toOneLine } from '../../http/validation';
 import { isValidLocalDate } from '../../lib/time';
-import { CONDITIONS, DEVICE_STATUSES, DEVICE_TYPES, MANUAL_STATUSES, normaliseContact, type DeviceInput } from './loans.model';
+import { CONDITIONS, DEVICE_STATUSES, DEVICE_TYPES, MAIL_LANGUAGES, MANUAL_STATUSES, normaliseContact, type DeviceInput } from './loans.model';
 
 const branch = z.string().regex(/^[1-9]\d{0,9}$/, 'validation.invalid').transform(Number);
 const date = z.string().trim().refine(isValidLocalDate, 'loans.validation.date');
@@ -63,7 +63,7 @@ export const DEVICE_FIELDS = ['branch', 'type', 'asset_tag', 'serial', 'make_mod
 export const newDeviceSchema = z.object({ ...deviceShape, branch }).transform((v) => ({ branchId: v.branch, device: toDeviceInput(v) }));
 export const editDeviceSchema = z.object(deviceShape).transform(toDeviceInput);
 
-export const LEND_FIELDS = ['branch', 'tag', 'name', 'contact', 'library_card', 'due_date', 'kit', 'agreement', 'deposit', 'allow_extra'] as const;
+export const LEND_FIELDS = ['branch', 'tag', 'name', 'contact', 'library_card', 'due_date', 'kit', 'agreement', 'deposit', 'allow_extra', 'language'] as const;
 export const lendSchema = z
   .object({
     branch,
@@ -76,12 +76,14 @@ export const lendSchema = z
     agreement: fields.checkbox().refine((v) => v, 'loans.lend.agreement_required'),
     deposit,
     allow_extra: fields.checkbox(),
+    // Radios: a form without them (an older page still open) lends with Dutch e-mails for a new borrower.
+    language: z.preprocess((v) => (v === '' ? undefined : v), z.enum(MAIL_LANGUAGES, { message: 'validation.choose' }).optional()),
   })
   .transform((v) => ({
     branchId: v.branch,
     input: {
       assetTag: v.tag,
-      borrower: { name: v.name, contact: v.contact, libraryCard: v.library_card },
+      borrower: { name: v.name, contact: v.contact, libraryCard: v.library_card, language: v.language },
       dueDate: v.due_date,
       kitOut: v.kit,
       agreementAccepted: v.agreement,

@@ -16,6 +16,7 @@ import {
   type LendInput,
   type LoanSettings,
   type LoanView,
+  type MailLanguage,
   type Reservation,
   type ReturnInput,
   type WipeInput,
@@ -99,7 +100,7 @@ export class LoansService {
         if (device.status !== 'available' && device.status !== 'reserved') throw new LoanRefusedError('tag', 'loans.errors.not_available');
         const dueDate = input.dueDate ?? this.defaultDueDate(branchId, device.type);
         if (dueDate <= this.today()) throw new LoanRefusedError('due_date', 'loans.lend.due_in_past');
-        const borrower = this.borrowerFor(branchId, input.borrower.name, contact, input.borrower.libraryCard, now);
+        const borrower = this.borrowerFor(branchId, input.borrower.name, contact, input.borrower.libraryCard, now, input.borrower.language);
         const hold = device.status === 'reserved' ? this.repo.reservationHolding(device.id) : null;
         if (device.status === 'reserved' && hold?.borrowerId !== borrower.id) throw new LoanRefusedError('tag', 'loans.errors.held_for_other');
         if (!input.allowExtra && this.repo.activeCountForBorrower(borrower.id) > 0) throw new LoanRefusedError('contact', 'loans.errors.borrower_has_loan');
@@ -131,14 +132,14 @@ export class LoansService {
     }
   }
 
-  /** Found again by contact (within the branch); a returning borrower's name and card are updated. */
-  private borrowerFor(branchId: number, name: string, contact: { contact: string; kind: 'email' | 'phone' }, card: string | null, now: string): Borrower {
+  /** Found again by contact (within the branch); a returning borrower's name, card and language are updated. */
+  private borrowerFor(branchId: number, name: string, contact: { contact: string; kind: 'email' | 'phone' }, card: string | null, now: string, language?: MailLanguage): Borrower {
     const known = this.repo.findBorrowerByContact(branchId, contact.kind, contact.contact);
     if (known) {
-      this.repo.updateBorrower(known.id, name, card, now);
+      this.repo.updateBorrower(known.id, name, card, now, language);
       return this.repo.findBorrower(known.id)!;
     }
-    const id = this.repo.insertBorrower({ branchId, name, contact: contact.contact, kind: contact.kind, libraryCard: card, now });
+    const id = this.repo.insertBorrower({ branchId, name, contact: contact.contact, kind: contact.kind, libraryCard: card, language, now });
     return this.repo.findBorrower(id)!;
   }
 
