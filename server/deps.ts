@@ -41,6 +41,8 @@ import { DevicesService } from './features/loans/devices.service';
 import { LoansRepository } from './features/loans/loans.repository';
 import { LoansService } from './features/loans/loans.service';
 import { LoanReminders } from './features/loans/loans.reminders';
+import { StatsRepository } from './features/stats/stats.repository';
+import { StatsService } from './features/stats/stats.service';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -70,6 +72,7 @@ export interface Deps extends AppointmentsFeature {
   devices: DevicesService;
   loans: LoansService;
   loanReminders: LoanReminders;
+  stats: StatsService;
 }
 
 /**
@@ -182,5 +185,6 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     devices: new DevicesService(devicesRepo, loansRepo, audit, clock),
     loans: new LoansService(loansRepo, devicesRepo, audit, clock),
     loanReminders: new LoanReminders(loansRepo, branches, mailer, translations, clock),
+    stats: new StatsService(new StatsRepository(db), translations, clock),
   };
 }
