@@ -43,6 +43,8 @@ import { LoansService } from './features/loans/loans.service';
 import { LoanReminders } from './features/loans/loans.reminders';
 import { StatsRepository } from './features/stats/stats.repository';
 import { StatsService } from './features/stats/stats.service';
+import { StatsExportRepository } from './features/stats/stats.export.repository';
+import { StatsExportService } from './features/stats/stats.export.service';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -73,6 +75,7 @@ export interface Deps extends AppointmentsFeature {
   loans: LoansService;
   loanReminders: LoanReminders;
   stats: StatsService;
+  statsExport: StatsExportService;
 }
 
 /**
@@ -156,6 +159,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   );
   const devicesRepo = new DevicesRepository(db);
   const loansRepo = new LoansRepository(db);
+  const stats = new StatsService(new StatsRepository(db), translations, clock);
   return {
     config,
     db,
@@ -185,6 +189,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     devices: new DevicesService(devicesRepo, loansRepo, audit, clock),
     loans: new LoansService(loansRepo, devicesRepo, audit, clock),
     loanReminders: new LoanReminders(loansRepo, branches, mailer, translations, clock),
-    stats: new StatsService(new StatsRepository(db), translations, clock),
+    stats,
+    statsExport: new StatsExportService(stats, new StatsExportRepository(db), audit, translations),
   };
 }

@@ -9,19 +9,13 @@ import type { StatsExportRepository } from './stats.export.repository';
 import { reportToCsv } from './stats.csv';
 import { writeReportXlsx } from './stats.xlsx';
 import { IdoExport } from './stats.ido-export';
+import { periodDates } from './stats.query';
 
 export type ExportFormat = 'csv' | 'xlsx' | 'ido';
 
-/** What the exports need of the statistics service (h3's StatsService.report). */
+/** What the exports need of the statistics service (StatsService.report). */
 export interface StatsReportSource {
   report(actor: Actor, query: StatsQuery, lang: string): StatsReport | Promise<StatsReport>;
-}
-
-/** The last day of a month YYYY-MM. */
-export function lastDayOfMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const day = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return `${month}-${String(day).padStart(2, '0')}`;
 }
 
 /** A clear, ASCII file name: dichterbij-statistieken-2026-10-2026-12-alle-vestigingen.csv */
@@ -104,7 +98,8 @@ export class StatsExportService {
   idoExport(actor: Actor, query: StatsQuery, lang: string): (out: Writable) => Promise<number> {
     const branchIds = this.branchIdsOf(actor, query);
     this.record(actor, 'ido', query);
-    const scope = { branchIds, fromDate: `${query.from}-01`, toDate: lastDayOfMonth(query.to) };
+    const { fromDate, toDate } = periodDates(query);
+    const scope = { branchIds, fromDate, toDate };
     const t = this.translations.translator(lang);
     return (out) => this.ido.write(scope, lang, t, out);
   }
