@@ -33,6 +33,7 @@ import { appointmentsDeskPanel } from './features/appointments/appointments.desk
 import { devicesRouter } from './features/loans/devices.routes';
 import { loansRouter } from './features/loans/loans.routes';
 import { statsExportRouter } from './features/stats/stats.export.routes';
+import { statsMailRouter } from './features/stats/stats.mail.routes';
 import { loansDeskPanel } from './features/loans/loans.desk-panel';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
@@ -91,6 +92,7 @@ export function createApp(deps: Deps): Express {
   app.use(devicesRouter(deps));
   app.use(loansRouter(deps));
   app.use(statsExportRouter(deps));
+  app.use(statsMailRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps));

@@ -45,6 +45,9 @@ import { StatsRepository } from './features/stats/stats.repository';
 import { StatsService } from './features/stats/stats.service';
 import { StatsExportRepository } from './features/stats/stats.export.repository';
 import { StatsExportService } from './features/stats/stats.export.service';
+import { StatsMailRepository } from './features/stats/stats.mail.repository';
+import { StatsMailService } from './features/stats/stats.mail.service';
+import { MonthlyStatsReports } from './features/stats/stats.monthly-report';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -76,6 +79,8 @@ export interface Deps extends AppointmentsFeature {
   loanReminders: LoanReminders;
   stats: StatsService;
   statsExport: StatsExportService;
+  statsMail: StatsMailService;
+  monthlyStatsReports: MonthlyStatsReports;
 }
 
 /**
@@ -160,6 +165,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const devicesRepo = new DevicesRepository(db);
   const loansRepo = new LoansRepository(db);
   const stats = new StatsService(new StatsRepository(db), translations, clock);
+  const statsMailRepo = new StatsMailRepository(db);
+  const auth = new AuthService(usersRepo, new SignInThrottleRepository(db), audit, clock);
   return {
     config,
     db,
@@ -176,7 +183,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     mailer,
     outboxSender,
     audit,
-    auth: new AuthService(usersRepo, new SignInThrottleRepository(db), audit, clock),
+    auth,
     users: new UsersService(usersRepo, branchesRepo, audit, sessionStore, notifier, clock),
     branches,
     ...appointmentsFeature,
@@ -191,5 +198,15 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     loanReminders: new LoanReminders(loansRepo, branches, mailer, translations, clock),
     stats,
     statsExport: new StatsExportService(stats, new StatsExportRepository(db), audit, translations),
+    statsMail: new StatsMailService(statsMailRepo, audit, clock),
+    monthlyStatsReports: new MonthlyStatsReports({
+      repo: statsMailRepo,
+      reports: stats,
+      mailer,
+      audit,
+      translator: (lang) => translations.translator(lang),
+      currentUser: (id) => auth.currentUser(id),
+      clock,
+    }),
   };
 }

@@ -1,6 +1,7 @@
 import type { Deps } from './deps';
 import { AppointmentReminderJob } from './features/appointments/appointments.reminders';
 import { LoanReminderJob } from './features/loans/loans.reminders';
+import { MonthlyStatsReportJob } from './features/stats/stats.monthly-report';
 
 /**
  * Background work inside the server process: the outbox sender and periodic housekeeping.
@@ -13,6 +14,8 @@ export function startBackgroundJobs(deps: Deps): () => Promise<void> {
   reminders.start();
   const loanReminders = new LoanReminderJob(deps.loanReminders, deps.logger);
   loanReminders.start();
+  const statsReports = new MonthlyStatsReportJob(deps.monthlyStatsReports, deps.logger);
+  statsReports.start();
   const housekeeping = setInterval(() => {
     deps.sessionStore.purgeExpired();
   }, 10 * 60_000);
@@ -21,6 +24,7 @@ export function startBackgroundJobs(deps: Deps): () => Promise<void> {
     clearInterval(housekeeping);
     reminders.stop();
     loanReminders.stop();
+    await statsReports.stopAndWait();
     await deps.outboxSender.stop();
   };
 }

@@ -120,6 +120,8 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'GET /stats/export.csv': [scoped('stats.read', (r) => `/stats/export.csv?from=2026-01&to=2026-02&branch=${r.branch}`)],
   'GET /stats/export.xlsx': [scoped('stats.read', (r) => `/stats/export.xlsx?from=2026-01&to=2026-02&branch=${r.branch}`)],
   'GET /stats/export-ido.csv': [scoped('stats.read', (r) => `/stats/export-ido.csv?from=2026-01&to=2026-02&branch=${r.branch}`)],
+  'GET /stats/report-mail': [global('stats.read', '/stats/report-mail')],
+  'POST /stats/report-mail': [global('stats.read', '/stats/report-mail')],
   'GET /intake/new': [scoped('intake.register', (r) => `/intake/new?branch=${r.branch}`)],
   'POST /intake/new': [scoped('intake.register', () => '/intake/new', (r) => ({ branch: String(r.branch) }))],
   'POST /intake/tally': [scoped('intake.register', () => '/intake/tally', (r) => ({ branch: String(r.branch) }))],
