@@ -32,6 +32,7 @@ import { appointmentsRouter } from './features/appointments/appointments.routes'
 import { appointmentsDeskPanel } from './features/appointments/appointments.desk-panel';
 import { devicesRouter } from './features/loans/devices.routes';
 import { loansRouter } from './features/loans/loans.routes';
+import { statsRouter } from './features/stats/stats.routes';
 import { loansDeskPanel } from './features/loans/loans.desk-panel';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
@@ -89,6 +90,7 @@ export function createApp(deps: Deps): Express {
   app.use(queueRouter(deps));
   app.use(devicesRouter(deps));
   app.use(loansRouter(deps));
+  app.use(statsRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps));
