@@ -32,6 +32,7 @@ import { appointmentsRouter } from './features/appointments/appointments.routes'
 import { appointmentsDeskPanel } from './features/appointments/appointments.desk-panel';
 import { devicesRouter } from './features/loans/devices.routes';
 import { loansRouter } from './features/loans/loans.routes';
+import { statsRouter } from './features/stats/stats.routes';
 import { statsExportRouter } from './features/stats/stats.export.routes';
 import { statsMailRouter } from './features/stats/stats.mail.routes';
 import { loansDeskPanel } from './features/loans/loans.desk-panel';
@@ -91,6 +92,7 @@ export function createApp(deps: Deps): Express {
   app.use(queueRouter(deps));
   app.use(devicesRouter(deps));
   app.use(loansRouter(deps));
+  app.use(statsRouter(deps));
   app.use(statsExportRouter(deps));
   app.use(statsMailRouter(deps));
 

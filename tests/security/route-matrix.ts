@@ -160,6 +160,10 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'POST /loans/:id/return': [scoped('loans.manage', (r) => `/loans/${r.loan}/return`, () => ({ condition: 'fine' }))],
   'POST /loans/:id/renew': [scoped('loans.manage', (r) => `/loans/${r.loan}/renew`, () => ({ due_date: '2026-05-01' }))],
 
+  // Statistics: one branch the person may read (?branch=), or all of theirs.
+  'GET /stats': [scoped('stats.read', (r) => `/stats?branch=${r.branch}`), global('stats.read', '/stats?branch=all')],
+  'GET /stats/print': [scoped('stats.read', (r) => `/stats/print?branch=${r.branch}`), global('stats.read', '/stats/print')],
+
   // Management.
   'GET /admin': [global('admin.open', '/admin')],
   'GET /admin/audit': [global('audit.read', '/admin/audit')],

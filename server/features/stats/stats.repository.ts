@@ -7,6 +7,9 @@ export interface StatsParams {
   toDate: string;
   fromMonth: string;
   toMonth: string;
+  /** Amsterdam midnight starting fromDate, and the one after toDate (exclusive), as stored ISO instants. */
+  fromAt: string;
+  beforeAt: string;
   [key: string]: string | number;
 }
 

@@ -1,4 +1,5 @@
 import type { Translate } from '../../lib/i18n';
+import { addDays, toStored, zonedInstant } from '../../lib/time';
 import type { StatsParams, StatsRepository } from './stats.repository';
 import type { StatsCell, StatsCellKind, StatsColumn, StatsScope, StatsSection, StatsTable } from './stats.report';
 
@@ -14,18 +15,33 @@ export interface StatsSectionSource {
   build(repo: StatsRepository, scope: StatsScope, t: Translate, lang: string): StatsSection | null;
 }
 
-/** The named parameters of the current and the previous period, for the same branches. */
+/** Midnight in Amsterdam at the start of a local date, as stored instants are written (ISO UTC). */
+function startOf(date: string): string {
+  return toStored(zonedInstant(date, '00:00') ?? new Date(`${date}T00:00:00Z`));
+}
+
+function params(branchIds: string, fromDate: string, toDate: string): StatsParams {
+  return {
+    branchIds,
+    fromDate,
+    toDate,
+    fromMonth: fromDate.slice(0, 7),
+    toMonth: toDate.slice(0, 7),
+    fromAt: startOf(fromDate),
+    beforeAt: startOf(addDays(toDate, 1)),
+  };
+}
+
+/**
+ * The named parameters of the current and the previous period, for the same branches. Tables with a local
+ * date compare fromDate/toDate; tables with only instants compare `fromAt <= at < beforeAt` (Amsterdam
+ * midnights in UTC), so an event at 00:30 on the first is counted in the right month.
+ */
 export function periodParams(scope: StatsScope): { current: StatsParams; previous: StatsParams } {
   const branchIds = JSON.stringify(scope.branchIds);
   return {
-    current: { branchIds, fromDate: scope.fromDate, toDate: scope.toDate, fromMonth: scope.fromDate.slice(0, 7), toMonth: scope.toDate.slice(0, 7) },
-    previous: {
-      branchIds,
-      fromDate: scope.previousFromDate,
-      toDate: scope.previousToDate,
-      fromMonth: scope.previousFromDate.slice(0, 7),
-      toMonth: scope.previousToDate.slice(0, 7),
-    },
+    current: params(branchIds, scope.fromDate, scope.toDate),
+    previous: params(branchIds, scope.previousFromDate, scope.previousToDate),
   };
 }
 

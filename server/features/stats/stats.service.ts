@@ -2,7 +2,7 @@ import { NotFoundError } from '../../http/errors';
 import type { Clock } from '../../lib/clock';
 import type { Translations } from '../../lib/i18n';
 import type { Actor } from '../../lib/actor';
-import { toStored } from '../../lib/time';
+import { localDate, toStored } from '../../lib/time';
 import { assertActorMay, branchIdsFor } from '../../policy/policy';
 import type { StatsRepository } from './stats.repository';
 import type { StatsQuery, StatsReport, StatsScope } from './stats.report';
@@ -24,7 +24,7 @@ export class StatsService {
   ) {}
 
   report(actor: Actor, query: StatsQuery, lang: string): StatsReport {
-    const scope: StatsScope = { ...periodDates(query), branchIds: this.branchIds(actor, query.branchId) };
+    const scope: StatsScope = { ...periodDates(query), branchIds: this.branchIds(actor, query.branchId), today: localDate(this.clock.now()) };
     const t = this.translations.translator(lang);
     const sections = this.sections.map((s) => s.build(this.repo, scope, t, lang)).filter((s) => s !== null);
     return { query, scope, generatedAt: toStored(this.clock.now()), lang, sections };
