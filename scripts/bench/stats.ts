@@ -9,8 +9,10 @@
  * signed in as the demo admin, times the monthly /stats page for all branches (and a quarter and a year)
  * over HTTP: BENCH_RUNS (10) sequential requests each after one warm-up, uncached.
  *
- * Hook for the exports (h4): add a line to MEASUREMENTS below (name, path, budget); each is timed the same way.
+ * The exports are timed the same way (the quarterly CSV within 1 s); then the per-question IDO export of one
+ * month and of a full year is downloaded while the server's RSS is sampled: streaming keeps it flat.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import Database from 'better-sqlite3';
 import { Session, freePort, printTable, productionEnv, seededDatabase, startCompiledServer } from './bench-lib';
@@ -128,6 +130,33 @@ async function time(session: Session, m: Measurement): Promise<{ times: number[]
   return { times: times.sort((a, b) => a - b), bytes: first.body.length };
 }
 
+/** Resident memory of a process in MB, from /proc (Linux); NaN elsewhere. */
+function rssMb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** One download of the per-question export while sampling the server's RSS: flat memory means no growth with the period. */
+async function exportMemory(session: Session, pid: number, name: string, pathname: string): Promise<string[]> {
+  const before = rssMb(pid);
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(pid));
+  }, 20);
+  const t0 = process.hrtime.bigint();
+  const res = await session.fetch(pathname);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  clearInterval(sampler);
+  peak = Math.max(peak, rssMb(pid));
+  if (res.status !== 200) throw new Error(`${pathname} answered ${res.status}`);
+  const rows = res.body.toString('utf8').split('\r\n').filter(Boolean).length - 1;
+  return [name, rows.toLocaleString('en'), `${(res.body.length / 1024 / 1024).toFixed(1)} MB`, `${seconds.toFixed(1)} s`, `${before.toFixed(0)} MB`, `${peak.toFixed(0)} MB`, `${(peak - before).toFixed(0)} MB`];
+}
+
 async function main(): Promise<void> {
   const databasePath = await seededDatabase();
   const seeded = seedQuestions(databasePath);
@@ -145,7 +174,8 @@ async function main(): Promise<void> {
     { name: `/stats/print month ${last}, all`, path: `/stats/print?from=${last}&to=${last}&branch=all`, budgetMs: 1000 },
     { name: `/stats quarter ${quarterStart}..${last}, all`, path: `/stats?period=range&from=${quarterStart}&to=${last}&branch=all`, budgetMs: null },
     { name: `/stats 12 months to ${last}, all`, path: `/stats?period=range&from=${month(-12)}&to=${last}&branch=all`, budgetMs: null },
-    // h4: the quarterly CSV (budget 1000) and the year's per-question export (peak RSS) go here.
+    { name: `/stats/export.csv quarter ${quarterStart}..${last}, all`, path: `/stats/export.csv?from=${quarterStart}&to=${last}&branch=all`, budgetMs: 1000 },
+    { name: `/stats/export.xlsx quarter ${quarterStart}..${last}, all`, path: `/stats/export.xlsx?from=${quarterStart}&to=${last}&branch=all`, budgetMs: null },
   ];
 
   const server = await startCompiledServer(productionEnv(databasePath, await freePort()));
@@ -163,6 +193,12 @@ async function main(): Promise<void> {
     }
     console.log('\nOver HTTP (compiled server, production mode):');
     printTable(['request', 'min', 'median', 'max', 'body', 'budget'], rows);
+    console.log('\nThe per-question (IDO) export, streamed; server memory sampled every 20 ms during the download:');
+    const memoryRows: string[][] = [];
+    for (const [name, from] of [['one month', last], ['a full year', month(-12)]] as const) {
+      memoryRows.push(await exportMemory(session, server.child.pid!, name, `/stats/export-ido.csv?from=${from}&to=${last}&branch=all`));
+    }
+    printTable(['IDO export', 'rows', 'body', 'time', 'RSS before', 'peak RSS during', 'growth'], memoryRows);
   } finally {
     await server.stop();
   }
