@@ -187,6 +187,15 @@ describe('statistics exports', () => {
     expect(parseCsv(all.text.slice(1)).length - 1).toBe(5);
   });
 
+  test('/stats links to the three exports with the same filter, and to the monthly e-mail', async () => {
+    const agent = await signedIn(t, 'coord-a@test.nl');
+    const page = await agent.get(`/stats?${period(a)}`).expect(200);
+    for (const path of ['export.xlsx', 'export.csv', 'export-ido.csv']) {
+      expect(page.text).toContain(`href="/stats/${path}?from=2026-01&amp;to=2026-02&amp;branch=${a}"`);
+    }
+    expect(page.text).toContain('href="/stats/report-mail"');
+  });
+
   test('a coordinator of A cannot export B; a volunteer cannot export at all; a malformed filter is 400', async () => {
     const agent = await signedIn(t, 'coord-a@test.nl');
     for (const path of ['export.csv', 'export.xlsx', 'export-ido.csv']) {
