@@ -7,21 +7,21 @@ import { comparisonTable, periodParams, type Figure, type StatsSectionSource } f
  * Questions as the national IDO registration counts them: one record per question, by type, organisation,
  * topic, help given, referral partner, duration, outcome and channel.
  *
- * One pass per period: the covering index questions_stats (0008) holds every column this query reads, so
- * SQLite walks the months' index entries once and groups them; the dimensions are rolled up here.
+ * Read from question_counts (0008), the per-month totals that triggers keep beside every registration: a
+ * month of all branches is a couple of thousand rows, however many questions there are.
  */
-const COMBINATIONS = `
-  SELECT type_id AS type, organisation_id AS organisation, topic_id AS topic, help_id AS help, partner_id AS partner,
-         duration_id AS duration, outcome_id AS outcome, channel_id AS channel, count(*) AS n
-  FROM questions INDEXED BY questions_stats
+const COUNTS = `
+  SELECT dimension, value_id AS value, sum(count) AS n
+  FROM question_counts
   WHERE local_month BETWEEN @fromMonth AND @toMonth AND branch_id IN (SELECT value FROM json_each(@branchIds))
-  GROUP BY type_id, organisation_id, topic_id, help_id, partner_id, duration_id, outcome_id, channel_id`;
+  GROUP BY dimension, value_id
+  HAVING sum(count) > 0`;
 
 const TAXONOMY = `SELECT id, kind, label_nl, label_en, sort_order, parent_id, retired_at FROM taxonomy ORDER BY kind, sort_order, id`;
 const PARTNERS = `SELECT id, name, sort_order FROM partners ORDER BY sort_order, name, id`;
 
 type Dimension = 'type' | 'organisation' | 'topic' | 'help' | 'partner' | 'duration' | 'outcome' | 'channel';
-type Combination = Record<Dimension, number | null> & { n: number };
+type Count = { dimension: Dimension; value: number; n: number };
 
 interface TaxonomyRow {
   id: number;
@@ -45,20 +45,22 @@ const DIMENSIONS: { dim: Dimension; kind: string | null; always: boolean }[] = [
   { dim: 'channel', kind: 'channel', always: true },
 ];
 
-function totals(rows: Combination[], dim: Dimension): Map<number | null, number> {
+/** One dimension's counts by value id; value 0 (no topic, not referred) becomes null. */
+function totals(rows: Count[], dim: Dimension): Map<number | null, number> {
   const out = new Map<number | null, number>();
-  for (const r of rows) out.set(r[dim], (out.get(r[dim]) ?? 0) + r.n);
+  for (const r of rows) if (r.dimension === dim) out.set(r.value === 0 ? null : r.value, r.n);
   return out;
 }
 
 function build(repo: StatsRepository, scope: StatsScope, t: Translate, lang: string): StatsSection {
   const { current, previous } = periodParams(scope);
-  const now = repo.all<Combination>(COMBINATIONS, current);
-  const before = repo.all<Combination>(COMBINATIONS, previous);
+  const now = repo.all<Count>(COUNTS, current);
+  const before = repo.all<Count>(COUNTS, previous);
   const taxonomy = repo.all<TaxonomyRow>(TAXONOMY, {} as StatsParams);
   const partners = repo.all<{ id: number; name: string }>(PARTNERS, {} as StatsParams);
   const label = (row: TaxonomyRow): string => (lang === 'en' ? row.label_en : row.label_nl);
-  const sum = (rows: Combination[]): number => rows.reduce((a, r) => a + r.n, 0);
+  // Every question has exactly one type, so the types add up to the number of questions.
+  const sum = (rows: Count[]): number => rows.reduce((a, r) => a + (r.dimension === 'type' ? r.n : 0), 0);
 
   const tables: StatsTable[] = [
     comparisonTable(t, {
