@@ -46,7 +46,7 @@ describe('statistics in Chromium', () => {
     expect(await page.textContent('.error-summary')).toContain('De laatste maand moet na de eerste maand liggen');
     await expectAccessible(page, 'stats-errors-320', { fitsWidth: true });
     await context.close();
-  });
+  }, 240_000);
 
   test('charts have text alternatives; the wide page and the print view pass axe', async () => {
     const context = await newContext(browser, { width: 1280 });
@@ -62,6 +62,8 @@ describe('statistics in Chromium', () => {
     });
     expect(name).toMatch(/^Vragen per soort \| Staafdiagram\. Digitale overheid: Deze periode 3, Vorige periode 2;/);
     await expectAccessible(page, 'stats-quarter-1280');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'stats-quarter-1280-top.png') });
+    await page.locator('#appointments-status').screenshot({ path: path.join(SCREENSHOT_DIR, 'stats-appointments-1280.png') });
     await first.screenshot({ path: path.join(SCREENSHOT_DIR, 'stats-chart-types.png') });
 
     await page.goto(`${server.url}/stats/print?from=2026-09&to=2026-09&branch=${ids.A}`);
@@ -75,10 +77,10 @@ describe('statistics in Chromium', () => {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const pdf = await page.pdf({ format: 'A4', path: path.join(SCREENSHOT_DIR, 'stats-print.pdf'), preferCSSPageSize: true });
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
-    // One page per section (questions, appointments, walk-ins, loans, escalations, survey); the questions
-    // section may run to a second page with its eight tables.
-    expect(pages).toBeGreaterThanOrEqual(6);
-    expect(pages).toBeLessThanOrEqual(9);
+    // The monthly report of one branch, all six sections with their charts, on a few A4 pages (tables are
+    // never split across pages; the questions section alone has nine tables).
+    expect(pages).toBeGreaterThanOrEqual(2);
+    expect(pages).toBeLessThanOrEqual(5);
     await context.close();
-  });
+  }, 240_000);
 });

@@ -1,4 +1,9 @@
-import { createBranch, createTestApp, type TestApp } from '../../../tests/helpers/test-app';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDatabase } from '../../db/open';
+import { migrate } from '../../db/migrate';
+import { MIGRATIONS_DIR } from '../../paths';
+import { createBranch, createTestApp, tempDir, type TestApp } from '../../../tests/helpers/test-app';
 import { seedStatsFixtures } from '../../../tests/helpers/stats-fixtures';
 
 /**
@@ -11,7 +16,7 @@ const DIMENSIONS: [string, string][] = [
   ['partner', 'ifnull(partner_id, 0)'], ['duration', 'duration_id'], ['outcome', 'outcome_id'], ['channel', 'channel_id'],
 ];
 
-function countedFromQuestions(t: TestApp): string[] {
+function countedFromQuestions(t: Pick<TestApp, 'db'>): string[] {
   return DIMENSIONS.flatMap(([dim, col]) =>
     (t.db.prepare(`SELECT local_month, branch_id, ${col} AS v, count(*) AS n FROM questions GROUP BY local_month, branch_id, ${col}`).all() as { local_month: string; branch_id: number; v: number; n: number }[]).map(
       (r) => `${r.local_month} ${r.branch_id} ${dim} ${r.v} ${r.n}`,
@@ -19,7 +24,7 @@ function countedFromQuestions(t: TestApp): string[] {
   ).sort();
 }
 
-function summary(t: TestApp): string[] {
+function summary(t: Pick<TestApp, 'db'>): string[] {
   return (t.db.prepare('SELECT local_month, branch_id, dimension, value_id, count FROM question_counts WHERE count > 0').all() as Record<string, string | number>[])
     .map((r) => `${r.local_month} ${r.branch_id} ${r.dimension} ${r.value_id} ${r.count}`)
     .sort();
@@ -52,5 +57,25 @@ describe('question_counts', () => {
     t.db.prepare('DELETE FROM visits WHERE id = ?').run(last.visit_id);
     expect(t.db.prepare('SELECT count(*) AS n FROM questions WHERE id = ?').get(last.id)).toEqual({ n: 0 });
     expect(summary(t)).toEqual(countedFromQuestions(t));
+  });
+});
+
+describe('migration 0008 on a database that already has questions', () => {
+  it('fills question_counts from the questions registered before it', () => {
+    const dir = tempDir();
+    const before = path.join(dir, 'migrations');
+    fs.mkdirSync(before);
+    const all = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    for (const f of all.filter((name) => name < '0008')) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(before, f));
+    const db = openDatabase(path.join(dir, 'old.sqlite'));
+    migrate(db, before);
+    const now = new Date().toISOString();
+    const branch = (name: string): number => Number(db.prepare('INSERT INTO branches (name, created_at, updated_at) VALUES (?, ?, ?)').run(name, now, now).lastInsertRowid);
+    seedStatsFixtures(db, { A: branch('A'), B: branch('B'), C: branch('C') });
+    for (const f of all.filter((name) => name >= '0008')) fs.copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(before, f));
+    migrate(db, before);
+    expect(summary({ db }).length).toBeGreaterThan(50);
+    expect(summary({ db })).toEqual(countedFromQuestions({ db }));
+    db.close();
   });
 });
