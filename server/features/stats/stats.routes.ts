@@ -27,7 +27,8 @@ function typedValues(req: Request): Record<string, string> {
  */
 export function statsRouter(deps: RouteDeps): Router {
   const router = Router();
-  router.use(requireCapability('stats.read'));
+  // Only under /stats: this router is mounted at the root, and a bare use() would gate every later request (404s too).
+  router.use('/stats', requireCapability('stats.read'));
 
   const show = (view: 'stats/index' | 'stats/print') => (req: Request, res: Response) => {
     const today = localDate(deps.clock.now());
