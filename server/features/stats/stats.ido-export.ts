@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { Translate } from '../../lib/i18n';
 import type { StatsExportRepository, IdoQuestionRow } from './stats.export.repository';
-import { CSV_BOM, csvLine } from './stats.csv';
-import { dutchDate, neutraliseCell } from './stats.cells';
+import { CSV_BOM, CSV_EOL, CSV_SEPARATOR, csvField, csvLine } from './stats.csv';
+import { neutraliseCell } from './stats.cells';
 
 /** Rows per batch: big enough that the per-batch query is noise, small enough that memory stays flat. */
 const BATCH = 2_000;
@@ -39,35 +39,40 @@ export class IdoExport {
   constructor(private readonly repo: StatsExportRepository) {}
 
   async write(scope: IdoScope, lang: string, t: Translate, out: Writable): Promise<number> {
-    const labels = new Map<number, { text: string; digid: boolean }>();
+    // Every label is neutralised and CSV-quoted once, here: a row is then only string concatenation.
+    const cell = (text: string): string => csvField(neutraliseCell(text));
+    const labels = new Map<number, string>();
+    const digidTopics = new Set<number>();
     for (const entry of this.repo.taxonomy()) {
-      labels.set(entry.id, { text: lang === 'en' ? entry.labelEn : entry.labelNl, digid: entry.kind === 'topic' && entry.parentKey === 'digid' });
+      labels.set(entry.id, cell(lang === 'en' ? entry.labelEn : entry.labelNl));
+      if (entry.kind === 'topic' && entry.parentKey === 'digid') digidTopics.add(entry.id);
     }
-    const partners = new Map(this.repo.partners().map((p) => [p.id, neutraliseCell(p.name)]));
+    const partners = new Map(this.repo.partners().map((p) => [p.id, cell(p.name)]));
     const wanted = new Set(scope.branchIds);
     const branches = this.repo.branches().filter((b) => wanted.has(b.id));
-    const label = (id: number | null): string => (id === null ? '' : neutraliseCell(labels.get(id)?.text ?? ''));
+    const label = (id: number | null): string => (id === null ? '' : (labels.get(id) ?? ''));
     const line = (location: string, q: IdoQuestionRow): string => {
-      const digid = q.topicId !== null && labels.get(q.topicId)?.digid === true;
-      return csvLine([
-        dutchDate(q.localDate),
+      const topic = label(q.topicId);
+      const date = `${q.localDate.slice(8, 10)}-${q.localDate.slice(5, 7)}-${q.localDate.slice(0, 4)}`;
+      return [
+        date,
         location,
         label(q.channelId),
         label(q.typeId),
         label(q.organisationId),
-        label(q.topicId),
-        digid ? label(q.topicId) : '',
+        topic,
+        q.topicId !== null && digidTopics.has(q.topicId) ? topic : '',
         label(q.helpId),
         q.partnerId === null ? '' : (partners.get(q.partnerId) ?? ''),
         label(q.durationId),
         label(q.outcomeId),
-      ]);
+      ].join(CSV_SEPARATOR) + CSV_EOL;
     };
 
     out.write(CSV_BOM + csvLine(IDO_COLUMNS.map((c) => t(`stats-export.ido.${c}`))));
     let count = 0;
     for (const branch of branches) {
-      const location = neutraliseCell(branch.name);
+      const location = cell(branch.name);
       let afterDate = scope.fromDate;
       let afterId = 0;
       for (;;) {
