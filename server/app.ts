@@ -34,6 +34,9 @@ import { appointmentsDeskPanel } from './features/appointments/appointments.desk
 import { devicesRouter } from './features/loans/devices.routes';
 import { loansRouter } from './features/loans/loans.routes';
 import { chatRouter } from './features/escalations/chat.routes';
+import { statsRouter } from './features/stats/stats.routes';
+import { statsExportRouter } from './features/stats/stats.export.routes';
+import { statsMailRouter } from './features/stats/stats.mail.routes';
 import { loansDeskPanel } from './features/loans/loans.desk-panel';
 import { privacyRouter, retentionAdminSection } from './features/privacy/privacy.routes';
 import { subjectsRouter, subjectsAdminSection } from './features/privacy/subjects.routes';
@@ -102,6 +105,9 @@ export function createApp(deps: Deps): Express {
   app.use(subjectsRouter(deps));
   app.use(escalationsRouter(deps));
   app.use(chatRouter(deps));
+  app.use(statsRouter(deps));
+  app.use(statsExportRouter(deps));
+  app.use(statsMailRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps));

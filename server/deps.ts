@@ -51,6 +51,13 @@ import { EscalationsRepository } from './features/escalations/escalations.reposi
 import { EscalationsService } from './features/escalations/escalations.service';
 import { ChatRepository } from './features/escalations/chat.repository';
 import { ChatService } from './features/escalations/chat.service';
+import { StatsRepository } from './features/stats/stats.repository';
+import { StatsService } from './features/stats/stats.service';
+import { StatsExportRepository } from './features/stats/stats.export.repository';
+import { StatsExportService } from './features/stats/stats.export.service';
+import { StatsMailRepository } from './features/stats/stats.mail.repository';
+import { StatsMailService } from './features/stats/stats.mail.service';
+import { MonthlyStatsReports } from './features/stats/stats.monthly-report';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -85,6 +92,10 @@ export interface Deps extends AppointmentsFeature {
   subjects: SubjectsService;
   escalations: EscalationsService;
   chat: ChatService;
+  stats: StatsService;
+  statsExport: StatsExportService;
+  statsMail: StatsMailService;
+  monthlyStatsReports: MonthlyStatsReports;
 }
 
 /**
@@ -172,6 +183,9 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   // Accept, transfer and close write a system line into the conversation (the chat feature's appendSystem).
   const chat = new ChatService(new ChatRepository(db), notifier, clock);
   const escalations = new EscalationsService(new EscalationsRepository(db), audit, notifier, clock, translations.translator('nl'), chat);
+  const stats = new StatsService(new StatsRepository(db), translations, clock);
+  const statsMailRepo = new StatsMailRepository(db);
+  const auth = new AuthService(usersRepo, new SignInThrottleRepository(db), audit, clock);
   return {
     config,
     db,
@@ -188,7 +202,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     mailer,
     outboxSender,
     audit,
-    auth: new AuthService(usersRepo, new SignInThrottleRepository(db), audit, clock),
+    auth,
     users: new UsersService(usersRepo, branchesRepo, audit, sessionStore, notifier, clock),
     branches,
     ...appointmentsFeature,
@@ -206,5 +220,17 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     subjects: new SubjectsService(new SubjectsRepository(db), audit, clock),
     escalations,
     chat,
+    stats,
+    statsExport: new StatsExportService(stats, new StatsExportRepository(db), audit, translations),
+    statsMail: new StatsMailService(statsMailRepo, audit, clock),
+    monthlyStatsReports: new MonthlyStatsReports({
+      repo: statsMailRepo,
+      reports: stats,
+      mailer,
+      audit,
+      translator: (lang) => translations.translator(lang),
+      currentUser: (id) => auth.currentUser(id),
+      clock,
+    }),
   };
 }

@@ -2,6 +2,7 @@ import type { Deps } from './deps';
 import { AppointmentReminderJob } from './features/appointments/appointments.reminders';
 import { LoanReminderJob } from './features/loans/loans.reminders';
 import { PurgeJob } from './features/privacy/purge.job';
+import { MonthlyStatsReportJob } from './features/stats/stats.monthly-report';
 
 /**
  * Background work inside the server process: the outbox sender and periodic housekeeping.
@@ -16,6 +17,8 @@ export function startBackgroundJobs(deps: Deps): () => Promise<void> {
   loanReminders.start();
   const purge = new PurgeJob(deps.purge, deps.logger);
   purge.start();
+  const statsReports = new MonthlyStatsReportJob(deps.monthlyStatsReports, deps.logger);
+  statsReports.start();
   const housekeeping = setInterval(() => {
     deps.sessionStore.purgeExpired();
   }, 10 * 60_000);
@@ -25,6 +28,7 @@ export function startBackgroundJobs(deps: Deps): () => Promise<void> {
     reminders.stop();
     loanReminders.stop();
     purge.stop();
+    await statsReports.stopAndWait();
     await deps.outboxSender.stop();
   };
 }

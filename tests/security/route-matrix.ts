@@ -132,6 +132,12 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
 
   // Registration of questions.
   'GET /intake': [scoped('intake.read', (r) => `/intake?branch=${r.branch}`)],
+  // Statistics exports (stats.export.routes.ts): coordinators of the branch and admins; another branch is 404.
+  'GET /stats/export.csv': [scoped('stats.read', (r) => `/stats/export.csv?from=2026-01&to=2026-02&branch=${r.branch}`)],
+  'GET /stats/export.xlsx': [scoped('stats.read', (r) => `/stats/export.xlsx?from=2026-01&to=2026-02&branch=${r.branch}`)],
+  'GET /stats/export-ido.csv': [scoped('stats.read', (r) => `/stats/export-ido.csv?from=2026-01&to=2026-02&branch=${r.branch}`)],
+  'GET /stats/report-mail': [global('stats.read', '/stats/report-mail')],
+  'POST /stats/report-mail': [global('stats.read', '/stats/report-mail')],
   'GET /intake/new': [scoped('intake.register', (r) => `/intake/new?branch=${r.branch}`)],
   'POST /intake/new': [scoped('intake.register', () => '/intake/new', (r) => ({ branch: String(r.branch) }))],
   'POST /intake/tally': [scoped('intake.register', () => '/intake/tally', (r) => ({ branch: String(r.branch) }))],
@@ -169,6 +175,10 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'GET /loans/:id/agreement': [scoped('loans.manage', (r) => `/loans/${r.loan}/agreement`)],
   'POST /loans/:id/return': [scoped('loans.manage', (r) => `/loans/${r.loan}/return`, () => ({ condition: 'fine' }))],
   'POST /loans/:id/renew': [scoped('loans.manage', (r) => `/loans/${r.loan}/renew`, () => ({ due_date: '2026-05-01' }))],
+
+  // Statistics: one branch the person may read (?branch=), or all of theirs.
+  'GET /stats': [scoped('stats.read', (r) => `/stats?branch=${r.branch}`), global('stats.read', '/stats?branch=all')],
+  'GET /stats/print': [scoped('stats.read', (r) => `/stats/print?branch=${r.branch}`), global('stats.read', '/stats/print')],
 
   // Management.
   'GET /admin': [global('admin.open', '/admin')],

@@ -66,6 +66,8 @@ export interface StatsScope {
   previousToDate: string;
   /** The branches counted (already checked against the policy). */
   branchIds: number[];
+  /** Today's local date when the report was made (for "overdue", "waiting now"); absent = the period's end. */
+  today?: string;
 }
 
 export interface StatsReport {
