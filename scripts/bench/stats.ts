@@ -14,7 +14,9 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import Database from 'better-sqlite3';
+import { MIGRATIONS_DIR } from '../../server/paths';
 import { Session, freePort, printTable, productionEnv, seededDatabase, startCompiledServer } from './bench-lib';
 
 const QUESTIONS = Number(process.env.BENCH_QUESTIONS ?? 1_000_000);
@@ -58,8 +60,15 @@ function seedQuestions(databasePath: string): { branches: number; seconds: numbe
     return seed % n;
   };
   const skewed = <T>(list: T[]): T => list[Math.min(list.length - 1, Math.floor(Math.abs(rand(1000) - rand(1000)) / (1000 / list.length)))]!;
+  // Through the triggers of 0008 every row costs eight upserts of question_counts. To seed fast, the bench
+  // takes them off, writes the questions, fills question_counts with the migration's own backfill statement
+  // and puts the triggers back, all in the one transaction: the same counts, a few times faster.
+  const triggers = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'questions' AND name LIKE 'question_counts_%'").all() as { name: string; sql: string }[];
+  const backfill = /INSERT INTO question_counts[\s\S]*?;/.exec(fs.readFileSync(path.join(MIGRATIONS_DIR, '0008_create_question_counts.sql'), 'utf8'))?.[0];
+  if (!backfill || triggers.length !== 3) throw new Error('migration 0008 is not what this bench expects');
   let branchIds: number[] = [];
   db.transaction(() => {
+    for (const trigger of triggers) db.exec(`DROP TRIGGER ${trigger.name}`);
     for (let i = existing; i < BRANCHES; i++) addBranch.run(`Bench-vestiging ${i + 1}`, 'Benchdorp', now, now);
     branchIds = db.prepare('SELECT id FROM branches ORDER BY id').pluck().all() as number[];
     const perMonth = Math.ceil(QUESTIONS / MONTHS);
@@ -79,7 +88,13 @@ function seedQuestions(databasePath: string): { branches: number; seconds: numbe
         );
       }
     }
+    db.exec('DELETE FROM question_counts');
+    db.exec(backfill);
+    for (const trigger of triggers) db.exec(trigger.sql);
   })();
+  const counted = db.prepare("SELECT sum(count) FROM question_counts WHERE dimension = 'type'").pluck().get();
+  const questions = db.prepare('SELECT count(*) FROM questions').pluck().get();
+  if (counted !== questions) throw new Error(`question_counts holds ${String(counted)} questions, the table ${String(questions)}`);
   db.exec('ANALYZE');
   db.close();
   return { branches: branchIds.length, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
