@@ -10,7 +10,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import os from 'node:os';
 import autocannon from 'autocannon';
-import Database from 'better-sqlite3';
+import Database from '../../server/db/driver';
 import { Session, freePort, kb, printTable, productionEnv, seededDatabase, startCompiledServer } from './bench-lib';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 5000);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../server/db/driver';
 import { COMPILED_MAIN, buildOnce, freePort, startCompiledServer, CookieClient, type CompiledServer } from '../helpers/compiled-server';
 import { csrfFrom, tempDir } from '../helpers/test-app';
 
