@@ -19,6 +19,17 @@ const SQLITE = {
   message: 'Only server/db/ and *.repository.ts touch the database (plus deps.ts, main.ts, scripts and tests).',
   allowTypeImports: true,
 };
+// The driver module picks better-sqlite3 12 or 13 for the running Node; it counts as "the database" for the layers.
+const DRIVER = {
+  group: ['**/db/driver', '**/db/driver.ts'],
+  message: SQLITE.message,
+  allowTypeImports: true,
+};
+// Nothing but server/db/driver.ts loads a driver package itself (a value import of 13 on Node 20 crashes the process).
+const DRIVER_ONLY = {
+  selector: "ImportDeclaration[importKind!='type'][source.value=/^better-sqlite3(-13)?$/], CallExpression[callee.name='require'][arguments.0.value=/^better-sqlite3(-13)?$/]",
+  message: "Import Database from server/db/driver, which picks better-sqlite3 12 or 13 for the running Node (types may come from 'better-sqlite3').",
+};
 const ROUTES = {
   group: ['**/*.routes', '**/*.routes.ts'],
   message: 'Nothing imports a router except server/app.ts (shared helpers belong in server/http/ or a service).',
@@ -60,24 +71,26 @@ module.exports = tseslint.config(
     },
   },
 
+  { files: ['**/*.ts'], ignores: ['server/db/driver.ts'], rules: { 'no-restricted-syntax': ['error', DRIVER_ONLY] } },
+
   // The dependency rules. Each file falls into exactly one group (a later match would replace the rule).
   {
     files: ['server/**/*.ts'],
     ignores: ['server/**/*.test.ts', 'server/features/**', 'server/db/**', 'server/realtime/**', 'server/deps.ts', 'server/main.ts', 'server/app.ts', 'server/**/*.repository.ts', 'server/**/*.service.ts', 'server/**/*.routes.ts'],
-    rules: restrict([SOCKET_IO, SQLITE], [ROUTES]),
+    rules: restrict([SOCKET_IO, SQLITE], [ROUTES, DRIVER]),
   },
   // The rest of a feature (schemas, panels, seeds, cookies, mail composition): Express stays in its routes file.
   {
     files: ['server/features/**/*.ts'],
     ignores: ['server/**/*.test.ts', 'server/**/*.repository.ts', 'server/**/*.service.ts', 'server/**/*.routes.ts'],
-    rules: restrict([EXPRESS, SOCKET_IO, SQLITE], [ROUTES]),
+    rules: restrict([EXPRESS, SOCKET_IO, SQLITE], [ROUTES, DRIVER]),
   },
-  { files: ['server/**/*.routes.ts'], rules: restrict([SOCKET_IO, SQLITE], [ROUTES]) },
-  { files: ['server/**/*.service.ts'], rules: restrict([EXPRESS, SOCKET_IO, SQLITE], [ROUTES, HTTP]) },
+  { files: ['server/**/*.routes.ts'], rules: restrict([SOCKET_IO, SQLITE], [ROUTES, DRIVER]) },
+  { files: ['server/**/*.service.ts'], rules: restrict([EXPRESS, SOCKET_IO, SQLITE], [ROUTES, HTTP, DRIVER]) },
   { files: ['server/**/*.repository.ts'], rules: restrict([EXPRESS, { ...SOCKET_IO, allowTypeImports: false }], [ROUTES, SERVICES, HTTP]) },
   { files: ['server/db/**/*.ts'], ignores: ['server/**/*.test.ts'], rules: restrict([EXPRESS, SOCKET_IO], [ROUTES, SERVICES]) },
-  { files: ['server/realtime/**/*.ts'], ignores: ['server/**/*.test.ts'], rules: restrict([SQLITE], [ROUTES]) },
-  { files: ['server/app.ts'], rules: restrict([SOCKET_IO, SQLITE]) },
+  { files: ['server/realtime/**/*.ts'], ignores: ['server/**/*.test.ts'], rules: restrict([SQLITE], [ROUTES, DRIVER]) },
+  { files: ['server/app.ts'], rules: restrict([SOCKET_IO, SQLITE], [DRIVER]) },
   { files: ['server/deps.ts', 'server/main.ts'], rules: restrict([SOCKET_IO], [ROUTES]) },
 
   // Command-line scripts print to the terminal.

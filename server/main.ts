@@ -14,6 +14,7 @@ import { chatSocketFeature } from './features/escalations/chat.socket';
 import { createLogger } from './lib/logger';
 import { systemClock } from './lib/clock';
 import { startBackgroundJobs } from './jobs';
+import { describeDriver } from './db/driver';
 
 export interface RunningServer {
   url: string;
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel, undefined, config.env === 'production' ? 'json' : 'text');
   const running = await startServer(config, { logger });
-  logger.info({ url: running.url, database: config.databasePath, mail: config.smtpUrl ? 'smtp' : 'outbox files' }, startedMessage(config, running.deps));
+  logger.info({ url: running.url, database: config.databasePath, sqlite: describeDriver(), mail: config.smtpUrl ? 'smtp' : 'outbox files' }, startedMessage(config, running.deps));
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);

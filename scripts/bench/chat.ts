@@ -16,7 +16,7 @@
  * (synchronous = FULL, server/db/open.ts), so on a slow or busy disk the fsync time sets the ceiling.
  */
 import fs from 'node:fs';
-import Database from 'better-sqlite3';
+import Database from '../../server/db/driver';
 import { io as connect, type Socket } from 'socket.io-client';
 import { Session, freePort, printTable, productionEnv, seededDatabase, startCompiledServer } from './bench-lib';
 

@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
+import Database from '../../server/db/driver';
 import { BENCH_SECRET, freePort, printTable, request, seededDatabase, Session } from './bench-lib';
 import { ROOT_DIR } from '../../server/paths';
 

@@ -10,7 +10,7 @@
  * Settings: BENCH_DESKS (200), BENCH_CHECKINS (100, at most 120), BENCH_GAP_MS (100) between check-ins.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
+import Database from '../../server/db/driver';
 import { io as connect, type Socket } from 'socket.io-client';
 import { Session, freePort, kb, printTable, productionEnv, seededDatabase, startCompiledServer } from './bench-lib';
 

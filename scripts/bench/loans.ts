@@ -13,7 +13,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import os from 'node:os';
 import autocannon from 'autocannon';
-import Database from 'better-sqlite3';
+import Database from '../../server/db/driver';
 import { Session, cpuMs, freePort, kb, printProfile, printTable, productionEnv, seededDatabase, startCompiledServer, tempDataDir } from './bench-lib';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 5000);

@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../server/db/driver';
 import { MIGRATIONS_DIR } from '../../server/paths';
 import { Session, freePort, printTable, productionEnv, seededDatabase, startCompiledServer } from './bench-lib';
 

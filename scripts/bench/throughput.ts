@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import Database from 'better-sqlite3';
+import Database from '../../server/db/driver';
 import { Session, cpuMs, freePort, printTable, productionEnv, request, seededDatabase, startCompiledServer, tempDataDir } from './bench-lib';
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);

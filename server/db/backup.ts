@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from './driver';
 import { listMigrations } from './migrate';
 
 export class BackupError extends Error {}

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database from '../../server/db/driver';
 import { backupDatabase, checkDatabaseFile, restoreDatabase, BackupError } from '../../server/db/backup';
 import { openDatabase } from '../../server/db/open';
 import { migrate } from '../../server/db/migrate';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import Database, { describeDriver } from '../../server/db/driver';
 import { COMPILED_MAIN, buildOnce, freePort, startCompiledServer, CookieClient, type CompiledServer } from '../helpers/compiled-server';
 import { csrfFrom, tempDir } from '../helpers/test-app';
 
@@ -69,7 +69,7 @@ describe('the compiled server as a process', () => {
     const production = { ...env, NODE_ENV: 'production', BASE_URL: 'https://bieb.example.nl', SESSION_SECRET: 'x'.repeat(32), MAIL_FROM: 'Bieb <ido@bieb.example.nl>' };
     const prod = await startCompiledServer(production);
     try {
-      expect(JSON.parse(await firstLine(prod))).toMatchObject({ level: 30, msg: 'Dichterbij is running at https://bieb.example.nl' });
+      expect(JSON.parse(await firstLine(prod))).toMatchObject({ level: 30, msg: 'Dichterbij is running at https://bieb.example.nl', sqlite: describeDriver() });
     } finally {
       prod.child.kill('SIGTERM');
       expect(await prod.exited).toBe(0);

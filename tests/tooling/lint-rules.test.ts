@@ -67,6 +67,26 @@ describe('lint rules hold the one-way dependencies (STYLE.md)', () => {
     expect(await rulesFor('server/db/demo.ts', sqlite)).not.toContain(restricted);
     expect(await rulesFor('scripts/demo.ts', sqlite)).not.toContain(restricted);
   });
+
+  test('only server/db/driver.ts loads a better-sqlite3 package; the rest imports Database from it', async () => {
+    const rule = 'no-restricted-syntax';
+    for (const pkg of ['better-sqlite3', 'better-sqlite3-13']) {
+      const code = `import Database from '${pkg}';\nexport const x = Database;\n`;
+      for (const file of ['server/db/demo.ts', 'server/features/demo/demo.repository.ts', 'scripts/demo.ts', 'tests/demo.test.ts']) {
+        expect(await rulesFor(file, code)).toContain(rule);
+      }
+      expect(await rulesFor('tests/demo.test.ts', `const D = require('${pkg}');\nexport const x = D;\n`)).toContain(rule);
+      expect(await rulesFor('server/db/driver.ts', code)).not.toContain(rule);
+    }
+    expect(await rulesFor('server/db/demo.ts', "import type BetterSqlite3 from 'better-sqlite3';\nexport type X = BetterSqlite3.Database;\n")).not.toContain(rule);
+    expect(await rulesFor('scripts/demo.ts', "import Database from '../server/db/driver';\nexport const x = Database;\n")).not.toContain(rule);
+    // The driver module is the database for the layers: services and routes may not use it (types are fine).
+    const driver = "import Database from '../../db/driver';\nexport const x = Database;\n";
+    expect(await rulesFor('server/features/demo/demo.service.ts', driver)).toContain(restricted);
+    expect(await rulesFor('server/features/demo/demo.routes.ts', driver)).toContain(restricted);
+    expect(await rulesFor('server/features/demo/demo.repository.ts', driver)).not.toContain(restricted);
+    expect(await rulesFor('server/features/demo/demo.service.ts', "import type { DriverInfo } from '../../db/driver';\nexport type X = DriverInfo;\n")).not.toContain(restricted);
+  });
 });
 
 describe('lint-views', () => {

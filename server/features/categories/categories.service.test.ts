@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import Database from '../../db/driver';
 import { createTestApp, type TestApp } from '../../../tests/helpers/test-app';
 import { SYSTEM_ACTOR } from '../../lib/actor';
 
