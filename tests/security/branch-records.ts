@@ -1,6 +1,7 @@
 import { SYSTEM_ACTOR } from '../../server/lib/actor';
-import type { TestApp } from '../helpers/test-app';
-import type { BranchRecords } from './route-matrix';
+import { createBranch, createUser, type TestApp } from '../helpers/test-app';
+import type { Role } from '../../server/policy/policy';
+import type { BranchRecords, Fixture } from './route-matrix';
 
 const TODAY = '2026-03-02';
 
@@ -103,4 +104,39 @@ function insertLoanRecords(t: TestApp, branch: number, tag: string, now: string,
       .run(branch, borrower, now, now).lastInsertRowid,
   );
   return { device: available, loan, borrower, wipeDevice, reservation };
+}
+
+/** The people of the matrix: one of each role in branch A (experts and admins in none), a volunteer of B. */
+export const MATRIX_EMAILS: Record<Role, string> = { volunteer: 'vol-a@bieb.nl', coordinator: 'coord-a@bieb.nl', expert: 'expert@bieb.nl', admin: 'admin@bieb.nl' };
+
+/**
+ * Two branches with one record of every kind each, the people in MATRIX_EMAILS, a second expert holding B's
+ * escalation and a failed outbox message: what ROUTE_MATRIX's URLs point at. `extraDevicesA`: see insertBranchRecords.
+ */
+export async function buildMatrixFixture(t: TestApp, extraDevicesA: string[] = []): Promise<Fixture> {
+  const now = '2026-03-02T08:00:00.000Z';
+  const a = createBranch(t.deps, { name: 'Vestiging A' });
+  const b = createBranch(t.deps, { name: 'Vestiging B' });
+  await createUser(t.deps, 'volunteer', [a], MATRIX_EMAILS.volunteer);
+  await createUser(t.deps, 'coordinator', [a], MATRIX_EMAILS.coordinator);
+  await createUser(t.deps, 'expert', [], MATRIX_EMAILS.expert);
+  await createUser(t.deps, 'admin', [], MATRIX_EMAILS.admin);
+  const other = await createUser(t.deps, 'volunteer', [b], 'vol-b@bieb.nl');
+  const expertA = t.db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(MATRIX_EMAILS.expert) as number;
+  const expertB = await createUser(t.deps, 'expert', [], 'expert-b@bieb.nl');
+  const outboxId = Number(
+    t.db
+      .prepare(
+        `INSERT INTO outbox (message_id, kind, to_address, subject, text_body, html_body, status, next_attempt_at, created_at)
+         VALUES ('<m1@test>', 'test', 'x@example.nl', 'Onderwerp', 'tekst', '<p>tekst</p>', 'failed', ?, ?)`,
+      )
+      .run(now, now).lastInsertRowid,
+  );
+  return {
+    A: insertBranchRecords(t, a, 'a', expertA, extraDevicesA),
+    B: insertBranchRecords(t, b, 'b', expertB),
+    userId: other,
+    outboxId,
+    categoryId: t.deps.categories.taxonomy().byKey('organisation', 'digid')!.id,
+  };
 }

@@ -1,9 +1,9 @@
 import request from 'supertest';
-import { createTestApp, createBranch, createUser, csrfFrom, type TestApp } from '../helpers/test-app';
+import { createTestApp, csrfFrom, type TestApp } from '../helpers/test-app';
 import { listRoutes } from '../helpers/routes';
 import { may, type CurrentUser, type Role } from '../../server/policy/policy';
 import { ROUTE_MATRIX, type Fixture, type RouteCase } from './route-matrix';
-import { insertBranchRecords } from './branch-records';
+import { buildMatrixFixture, MATRIX_EMAILS } from './branch-records';
 
 /**
  * Hostile input on every form (issue 12 item 8, SPEC §7): every POST route of the real app — the list comes
@@ -21,7 +21,6 @@ import { insertBranchRecords } from './branch-records';
 // About 20 s of CPU; generous for a shared CI machine.
 jest.setTimeout(300_000);
 
-const NOW = '2026-03-02T08:00:00.000Z';
 const MARKUP = `<b>"J&Zn"</b><script>x()</script>`;
 const SQL = `' OR 1=1; DROP TABLE users; --`;
 const CONTROL = 'a\u0000b\u0007c\u001b[31m\u202Ed\u200Be\r\nf\u0085g\u007f';
@@ -427,31 +426,8 @@ const targets: Target[] = [];
 
 beforeAll(async () => {
   t = createTestApp();
-  const a = createBranch(t.deps, { name: 'Vestiging A' });
-  const b = createBranch(t.deps, { name: 'Vestiging B' });
-  const emails: Record<Role, string> = { volunteer: 'vol-a@bieb.nl', coordinator: 'coord-a@bieb.nl', expert: 'expert@bieb.nl', admin: 'admin@bieb.nl' };
-  await createUser(t.deps, 'volunteer', [a], emails.volunteer);
-  await createUser(t.deps, 'coordinator', [a], emails.coordinator);
-  await createUser(t.deps, 'expert', [], emails.expert);
-  await createUser(t.deps, 'admin', [], emails.admin);
-  const other = await createUser(t.deps, 'volunteer', [b], 'vol-b@bieb.nl');
-  const expertA = t.db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(emails.expert) as number;
-  const expertB = await createUser(t.deps, 'expert', [], 'expert-b@bieb.nl');
-  const outboxId = Number(
-    t.db
-      .prepare(
-        `INSERT INTO outbox (message_id, kind, to_address, subject, text_body, html_body, status, next_attempt_at, created_at)
-         VALUES ('<hostile@test>', 'test', 'x@example.nl', 'Onderwerp', 'tekst', '<p>tekst</p>', 'failed', ?, ?)`,
-      )
-      .run(NOW, NOW).lastInsertRowid,
-  );
-  fixture = {
-    A: insertBranchRecords(t, a, 'a', expertA, Object.keys(ROUND_TRIP).map((kind) => `lend-${kind}`)),
-    B: insertBranchRecords(t, b, 'b', expertB),
-    userId: other,
-    outboxId,
-    categoryId: t.deps.categories.taxonomy().byKey('organisation', 'digid')!.id,
-  };
+  fixture = await buildMatrixFixture(t, Object.keys(ROUND_TRIP).map((kind) => `lend-${kind}`));
+  const emails = MATRIX_EMAILS;
   for (const role of Object.keys(emails) as Role[]) {
     const s = await signInAs(emails[role]);
     const id = t.db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(emails[role]) as number;

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { createTestApp, createBranch, createUser, csrfFrom, tempDir, type TestApp } from '../helpers/test-app';
+import { createTestApp, csrfFrom, tempDir, type TestApp } from '../helpers/test-app';
 import { listRoutes } from '../helpers/routes';
 import { CAPABILITIES, may, type CurrentUser, type Role } from '../../server/policy/policy';
 import { io as connect } from 'socket.io-client';
 import { startLiveServer } from '../helpers/live-server';
 import { registeredSocketEvents } from '../../server/realtime/attach';
 import { ROUTE_MATRIX, SOCKET_MATRIX, type Fixture, type RouteCase, type Side } from './route-matrix';
-import { insertBranchRecords } from './branch-records';
+import { buildMatrixFixture, MATRIX_EMAILS } from './branch-records';
 
 /**
  * The generated permission matrix: every route of the real app × every role (and signed out) × a record of
@@ -49,32 +49,8 @@ function appOnCopy(): TestApp {
 
 beforeAll(async () => {
   const t = createTestApp();
-  const a = createBranch(t.deps, { name: 'Vestiging A' });
-  const b = createBranch(t.deps, { name: 'Vestiging B' });
-  const emails: Record<Role, string> = { volunteer: 'vol-a@bieb.nl', coordinator: 'coord-a@bieb.nl', expert: 'expert@bieb.nl', admin: 'admin@bieb.nl' };
-  await createUser(t.deps, 'volunteer', [a], emails.volunteer);
-  await createUser(t.deps, 'coordinator', [a], emails.coordinator);
-  await createUser(t.deps, 'expert', [], emails.expert);
-  await createUser(t.deps, 'admin', [], emails.admin);
-  const other = await createUser(t.deps, 'volunteer', [b], 'vol-b@bieb.nl');
-  const expertA = t.db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(emails.expert) as number;
-  const expertB = await createUser(t.deps, 'expert', [], 'expert-b@bieb.nl');
-  const now = '2026-03-02T08:00:00.000Z';
-  const outboxId = Number(
-    t.db
-      .prepare(
-        `INSERT INTO outbox (message_id, kind, to_address, subject, text_body, html_body, status, next_attempt_at, created_at)
-         VALUES ('<m1@test>', 'test', 'x@example.nl', 'Onderwerp', 'tekst', '<p>tekst</p>', 'failed', ?, ?)`,
-      )
-      .run(now, now).lastInsertRowid,
-  );
-  fixture = {
-    A: insertBranchRecords(t, a, 'a', expertA),
-    B: insertBranchRecords(t, b, 'b', expertB),
-    userId: other,
-    outboxId,
-    categoryId: t.deps.categories.taxonomy().byKey('organisation', 'digid')!.id,
-  };
+  fixture = await buildMatrixFixture(t);
+  const emails = MATRIX_EMAILS;
   sessions = { anonymous: { cookie: '', token: '', user: null } } as Record<Who, Session>;
   for (const role of Object.keys(emails) as Role[]) {
     const s = await signInAs(t, emails[role]);

@@ -3,40 +3,8 @@ import type { Response } from 'supertest';
 import { createTestApp, createBranch, createUser, signedIn, type TestApp } from '../../../tests/helpers/test-app';
 import type { CurrentUser } from '../../http/auth';
 import type { QuestionFields } from '../intake/intake.service';
+import { parseCsv } from '../../../tests/helpers/csv';
 
-/** RFC 4180 with `;`, written here so the test does not trust the writer under test. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const endField = (): void => {
-    row.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ';') endField();
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      endField();
-      rows.push(row);
-      row = [];
-      i++;
-    } else field += ch;
-  }
-  if (field !== '' || row.length) {
-    endField();
-    rows.push(row);
-  }
-  return rows;
-}
 
 const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void): void => {
   const chunks: Buffer[] = [];

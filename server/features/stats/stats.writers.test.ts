@@ -3,6 +3,7 @@ import type { StatsReport } from './stats.report';
 import { neutraliseCell, csvText } from './stats.cells';
 import { reportToCsv, CSV_BOM } from './stats.csv';
 import { reportXlsxBuffer, sheetNames } from './stats.xlsx';
+import { parseCsv } from '../../../tests/helpers/csv';
 
 const DANGEROUS = ['=1+2', '+31 6', '-2+3', '@SUM(A1)', '\tTab', '\rCR', '   =HYPERLINK("x")'];
 
@@ -39,39 +40,6 @@ function fixture(): StatsReport {
   };
 }
 
-/** A small RFC 4180 reader with `;` (independent of the writer under test). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const endField = (): void => {
-    row.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ';') endField();
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      endField();
-      rows.push(row);
-      row = [];
-      i++;
-    } else field += ch;
-  }
-  if (field !== '' || row.length) {
-    endField();
-    rows.push(row);
-  }
-  return rows;
-}
 
 describe('neutraliseCell', () => {
   it.each(DANGEROUS)('makes %j text', (value) => {
