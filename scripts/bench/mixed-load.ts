@@ -7,7 +7,8 @@
  * runs, for a fixed time, what every location does in a busy hour, at the same time for all locations:
  *
  *   - citizens booking: the whole booking path (GET /book, /book/time, /book/details, POST /book/details,
- *     GET /book/check, POST /book, GET the confirmation page), each citizen from their own address;
+ *     GET /book/check, POST /book, GET the confirmation page), each citizen from their own address; the
+ *     confirming POST /book (BEGIN IMMEDIATE, capacity check, audit, outbox mail, fsync) is its own kind;
  *   - the location's volunteer registering questions (POST /intake/new);
  *   - DESKS live desk sockets per location (the volunteer's session, as desk-live.js), which receive the
  *     booking's `appointment.updated` and the question's `intake:registered`;
@@ -70,8 +71,8 @@ export function parseOptions(argv: string[]): MixedOptions {
   return out;
 }
 
-type Kind = 'booking pages (GET)' | 'booking POSTs' | 'question POST /intake/new' | 'desk update (POST → desk socket)' | 'chat line (send → other side)' | 'chat ack (stored)';
-const KINDS: Kind[] = ['booking pages (GET)', 'booking POSTs', 'question POST /intake/new', 'desk update (POST → desk socket)', 'chat line (send → other side)', 'chat ack (stored)'];
+type Kind = 'booking steps (GET, POST details)' | 'booking POST /book' | 'question POST /intake/new' | 'desk update (POST → desk socket)' | 'chat line (send → other side)' | 'chat ack (stored)';
+const KINDS: Kind[] = ['booking steps (GET, POST details)', 'booking POST /book', 'question POST /intake/new', 'desk update (POST → desk socket)', 'chat line (send → other side)', 'chat ack (stored)'];
 
 interface Location {
   branchId: number;
@@ -235,6 +236,7 @@ export async function runMixedLoad(o: MixedOptions, log: (line: string) => void 
   try {
     // Setup (not measured): sign-ins are argon2 hashes, slow on purpose.
     const experts = [...new Set(chats.map((c) => c.expert))];
+    const setupStart = performance.now();
     log(`Setting up ${o.locations} locations (${o.locations * o.desks} desk sockets, ${chats.length} live chats, ${experts.length} experts)…`);
     const staffIp = (l: number): string => `10.250.${Math.floor(l / 250)}.${l % 250}`;
     const signIn = async (email: string, ip: string): Promise<Session> => {
@@ -346,7 +348,7 @@ export async function runMixedLoad(o: MixedOptions, log: (line: string) => void 
         citizen.fetch(pathname, { headers }).then((res) => ({ ok: res.status === 200, detail: `GET ${pathname.split('?')[0]} ${res.status}`, body: text(res.body) }));
       let page = '';
       const step = async (pathname: string): Promise<boolean> =>
-        timed('booking pages (GET)', async () => {
+        timed('booking steps (GET, POST details)', async () => {
           const r = await get(pathname);
           page = r.body;
           return r;
@@ -354,12 +356,12 @@ export async function runMixedLoad(o: MixedOptions, log: (line: string) => void 
       if (!(await step('/book'))) return;
       if (!(await step(`/book/time?branch=${loc.branchId}&topic=digid`))) return;
       const start = /name="start" value="([^"]+)"/.exec(page)?.[1];
-      if (!start) return fail('booking POSTs', 'no free time');
+      if (!start) return fail('booking steps (GET, POST details)', 'no free time');
       const detailsUrl = `/book/details?branch=${loc.branchId}&topic=digid&start=${encodeURIComponent(start)}`;
       if (!(await step(detailsUrl))) return;
       const token = csrfOf(page);
       const details = new URLSearchParams({ _csrf: token ?? '', name: `Burger ${n}`, email: `burger${n}@example.test`, phone: '', language: 'nl' }).toString();
-      const okDetails = await timed('booking POSTs', async () => {
+      const okDetails = await timed('booking steps (GET, POST details)', async () => {
         const res = await citizen.fetch(detailsUrl, { method: 'POST', headers: { ...FORM, ...headers }, body: details });
         return { ok: res.status === 303, detail: `POST /book/details ${res.status}` };
       });
@@ -368,7 +370,7 @@ export async function runMixedLoad(o: MixedOptions, log: (line: string) => void 
       const confirm = new URLSearchParams({ _csrf: csrfOf(page) ?? '', key: key ?? '', consent: 'on', website: '' }).toString();
       let location = '';
       loc.pendingBooking = performance.now();
-      const booked = await timed('booking POSTs', async () => {
+      const booked = await timed('booking POST /book', async () => {
         const res = await citizen.fetch('/book', { method: 'POST', headers: { ...FORM, ...headers }, body: confirm });
         location = String(res.headers.location ?? '');
         return { ok: res.status === 303 && location.startsWith('/appointments/'), detail: `POST /book ${res.status}` };
@@ -395,12 +397,12 @@ export async function runMixedLoad(o: MixedOptions, log: (line: string) => void 
       const socket = chat.sockets![n % 2];
       sentAt.set(body, performance.now());
       await timed('chat ack (stored)', async () => {
-        const ack = (await socket.timeout(10_000).emitWithAck('chat:send', { escalationId: chat.escalationId, clientId: `bench-${lineNo}-${body}`, body })) as { ok: boolean; error?: string };
+        const ack = (await socket.timeout(10_000).emitWithAck('chat:send', { escalationId: chat.escalationId, clientId: `bench-${lineNo}`, body })) as { ok: boolean; error?: string };
         return { ok: ack.ok, detail: `chat:send ${ack.error ?? ''}` };
       });
     };
 
-    log(`Running the mix for ${o.seconds} s…`);
+    log(`Set up in ${((performance.now() - setupStart) / 1000).toFixed(1)} s. Running the mix for ${o.seconds} s…`);
     await Promise.all([
       ...locations.map((loc) => paced(o.bookings, () => book(loc))),
       ...locations.map((loc, l) => paced(o.questions, (n) => question(loc, l, n))),
