@@ -398,6 +398,7 @@ export async function runMixedLoad(o: MixedOptions, log: (line: string) => void 
       sentAt.set(body, performance.now());
       await timed('chat ack (stored)', async () => {
         const ack = (await socket.timeout(10_000).emitWithAck('chat:send', { escalationId: chat.escalationId, clientId: `bench-${lineNo}`, body })) as { ok: boolean; error?: string };
+        if (!ack.ok) sentAt.delete(body); // refused: counted here, not again as "not delivered"
         return { ok: ack.ok, detail: `chat:send ${ack.error ?? ''}` };
       });
     };
