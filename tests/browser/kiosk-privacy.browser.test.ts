@@ -275,6 +275,11 @@ describe('kiosk privacy in Chromium: no personal value in storage, URLs or logs'
     await page.waitForFunction(() => (document.querySelector('[data-reset-status]')?.textContent ?? '') !== '', undefined, { timeout: IDLE_SECONDS * 1000 });
     await page.waitForURL(`${server.url}/check-in`, { timeout: (IDLE_SECONDS + 5) * 1000 });
     expect(await page.textContent('body')).not.toContain(walkedAway);
+    // Back: the check step is replaced by the start page; the details form before it comes back empty.
+    await page.goBack();
+    expect(new URL(page.url()).pathname).toBe('/book/details');
+    expect(await page.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).not.toContain(walkedAway);
+    expect(await page.textContent('body')).not.toContain(walkedAway);
     // The kiosk's start page forgot the unfinished booking: the next person cannot open it.
     await page.goto(`${server.url}/book/check`);
     expect(await page.textContent('body')).not.toContain(walkedAway);
