@@ -197,7 +197,7 @@ describe('kiosk privacy in Chromium: no personal value in storage, URLs or logs'
     expect(await s.textContent('main')).toContain(NOTE);
     await s.goto(`${server.url}/appointments?branch=${branchId}`);
     expect(await s.textContent('main')).toContain(BOOKING.name);
-    await submit(s, `main table a:has-text("${BOOKING.name}")`);
+    await Promise.all([s.waitForNavigation(), s.locator('main table tr', { hasText: BOOKING.name }).locator('a').first().click()]);
     expect(await s.textContent('main')).toContain(BOOKING.email);
     await s.goto(`${server.url}/loans/new?branch=${branchId}`);
     await s.fill('#tag', 'TAB-007');

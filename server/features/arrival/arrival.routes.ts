@@ -17,8 +17,6 @@ export { KIOSK_COOKIE, KIOSK_LANG, KIOSK_START };
 /** Seconds before an answer or a ticket goes back to the start, so the next person sees nothing of it. */
 export const RESULT_RESET_SECONDS = 12;
 export const TICKET_RESET_SECONDS = 45;
-/** The default of KIOSK_IDLE_SECONDS (config.kioskIdleSeconds): a start page with something typed on it. */
-export const IDLE_RESET_SECONDS = 60;
 /** Wrong codes one kiosk (IP address) may enter per window before it has to wait: stops guessing. */
 export const FAILED_CODES_LIMIT = 20;
 /** Numbers one kiosk may hand out per window: far above a busy branch, but stops someone emptying the queue. */
