@@ -22,6 +22,7 @@ describe('kiosk idle reset on the booking pages', () => {
     expect(home.status).toBe(200);
     expect(home.text).not.toContain('data-reset-after');
     expect(home.text).not.toContain('kiosk.js');
+    expect(home.text).toContain('autocomplete="name"');
 
     const kiosk = t.agent();
     await kiosk.get(`/check-in?branch=${branch}`);
@@ -32,6 +33,9 @@ describe('kiosk idle reset on the booking pages', () => {
     expect(page.text).toMatch(/<script src="[^"]*kiosk[^"]*\.js" defer>/);
     expect(page.text).toContain('data-more-time');
     expect(page.text).not.toMatch(/http-equiv="refresh"/);
+    // The browser neither offers the previous citizen's details nor restores them on Back.
+    expect(page.text).toMatch(/<form method="post" action="\/book\/details[^>]*autocomplete="off"/);
+    expect(page.text).not.toMatch(/autocomplete="(name|email|tel)"/);
     // The check-in start page keeps its own countdown (no second one).
     const startPage = await kiosk.get('/check-in');
     expect(startPage.text.match(/data-reset-after=/g)).toHaveLength(1);

@@ -161,7 +161,7 @@ describe('kiosk privacy in Chromium: no personal value in storage, URLs or logs'
     // ... and manages it through its link (the link itself is a secret by design, not a typed value).
     const manageUrl = page.url().replace(/\?.*$/, '');
     await page.goto(manageUrl);
-    expect(await page.textContent('main')).toContain(BOOKING.name);
+    expect(await page.textContent('main')).toContain(BOOKING.email);
     await submit(page, 'a[href$="/reschedule"]');
     await page.goto(`${manageUrl}/cancel`);
 
