@@ -19,6 +19,8 @@ export interface Config {
   readonly staffIdleMinutes: number;
   /** Any session ends this many hours after sign-in, active or not. */
   readonly sessionAbsoluteHours: number;
+  /** Public kiosk pages (check-in, booking on a kiosk) go back to the start after this many seconds without input. */
+  readonly kioskIdleSeconds: number;
   /** Number of reverse proxies in front of the app (Express `trust proxy`). */
   readonly trustProxy: number;
   readonly logLevel: string;
@@ -83,6 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret: env.SESSION_SECRET || sessionSecretFromDataDir(dataDir),
     staffIdleMinutes: readInt(env, 'STAFF_IDLE_MINUTES', 15),
     sessionAbsoluteHours: readInt(env, 'SESSION_ABSOLUTE_HOURS', 10),
+    kioskIdleSeconds: Math.max(1, readInt(env, 'KIOSK_IDLE_SECONDS', 60)),
     trustProxy: readInt(env, 'TRUST_PROXY', 0),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     bodyLimit: '64kb',

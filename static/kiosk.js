@@ -20,14 +20,22 @@
   var homeLang = (/^\/language\/([\w-]+)/.exec(home) || [])[1];
   var foreign = !!homeLang && document.documentElement.lang !== homeLang;
   function show() { if (text) el.textContent = text.replace('{s}', String(left)); }
+  // The countdown itself is not read aloud every second; a screen reader hears it once, shortly before the end.
+  var status = document.querySelector('[data-reset-status]');
+  var warned = false;
+  function warn() {
+    if (warned || !status || left > 15) return;
+    warned = true;
+    status.textContent = el.textContent;
+  }
   var more = document.querySelector('[data-more-time]');
   if (more) {
     more.hidden = false;
-    more.addEventListener('click', function () { full += 60; left += 60; show(); });
+    more.addEventListener('click', function () { full += 60; left += 60; warned = false; show(); });
   }
   // Someone typing or tapping is still there: start counting again.
   ['keydown', 'pointerdown', 'input'].forEach(function (type) {
-    document.addEventListener(type, function () { left = full; show(); });
+    document.addEventListener(type, function () { left = full; warned = false; show(); });
   });
   setInterval(function () {
     left -= 1;
@@ -38,5 +46,6 @@
       return;
     }
     show();
+    warn();
   }, 1000);
 })();

@@ -191,6 +191,16 @@ function citizenFlow(): PageSpec[] {
       contains: 'name="code"',
     },
     {
+      // Booking on the kiosk: the same page plus the idle reset (countdown and kiosk.js).
+      path: '/book/details (kiosk)',
+      reach: async (s) => {
+        const starts = [...(await text(s, `/book/time?branch=${state.branch}&topic=digid`)).matchAll(/name="start" value="([^"]+)"/g)].map((m) => m[1]);
+        const free = starts.find((start) => start !== state.start) ?? '';
+        return `/book/details?branch=${state.branch}&topic=digid&start=${encodeURIComponent(free)}`;
+      },
+      contains: 'data-reset-after',
+    },
+    {
       path: '/check-in/result',
       reach: async (s) => post(s, '/check-in', { _csrf: csrfOf(await text(s, '/check-in')), code: state.code ?? '' }),
       contains: 'kiosk-answer',

@@ -82,5 +82,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_PATH, PORT: 'eighty' })).toThrow('PORT must be a whole number, got "eighty"');
     expect(() => loadConfig({ DATABASE_PATH, STAFF_IDLE_MINUTES: '-5' })).toThrow(/STAFF_IDLE_MINUTES/);
     expect(loadConfig({ DATABASE_PATH, STAFF_IDLE_MINUTES: '30', PORT: '8080' })).toMatchObject({ staffIdleMinutes: 30, port: 8080 });
+    expect(loadConfig({ DATABASE_PATH }).kioskIdleSeconds).toBe(60);
+    expect(loadConfig({ DATABASE_PATH, KIOSK_IDLE_SECONDS: '20' }).kioskIdleSeconds).toBe(20);
+    expect(() => loadConfig({ DATABASE_PATH, KIOSK_IDLE_SECONDS: 'soon' })).toThrow(/KIOSK_IDLE_SECONDS/);
   });
 });

@@ -1,6 +1,6 @@
 import { startServer, type RunningServer } from '../../server/main';
 import { FakeClock, type Clock } from '../../server/lib/clock';
-import { createLogger } from '../../server/lib/logger';
+import { createLogger, type Logger } from '../../server/lib/logger';
 import type { MailTransport } from '../../server/mail/transport';
 import { tempDir, testConfig } from './test-app';
 
@@ -17,6 +17,8 @@ export interface LiveServerOptions {
   mailTransport?: MailTransport;
   backgroundJobs?: boolean;
   env?: Record<string, string>;
+  /** The server's logger (request log included); silent unless given, e.g. `createLogger('info', stream)` to read the lines. */
+  logger?: Logger;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   const config = testConfig(dir, { PORT: String(options.port ?? 0), HOST: '127.0.0.1', ...options.env });
   const running = await startServer(config, {
     clock: options.clock ?? new FakeClock(),
-    logger: createLogger('silent'),
+    logger: options.logger ?? createLogger('silent'),
     mailTransport: options.mailTransport,
     backgroundJobs: options.backgroundJobs ?? false,
   });

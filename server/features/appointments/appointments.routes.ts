@@ -3,6 +3,7 @@ import type { Deps } from '../../deps';
 import { parseId, requireCapability } from '../../http/auth';
 import { branchScope } from '../../http/branch-scope';
 import { may } from '../../policy/policy';
+import { kioskReset } from '../../http/kiosk';
 import { noStore } from '../../http/no-store';
 import { methodNotAllowed } from '../../http/routes';
 import { BadRequestError, ConflictError, NotFoundError } from '../../http/errors';
@@ -48,6 +49,8 @@ export function appointmentsRouter(deps: Deps): Router {
 
   // Every page here may show personal data: never keep it in a (shared kiosk's) browser or proxy cache.
   router.use('/appointments', noStore);
+  // A citizen's manage page on a library kiosk goes back to the start after a while without input.
+  router.use('/appointments', kioskReset(deps.config));
 
   // ------------------------------------------------------------------ staff helpers
 

@@ -9,6 +9,7 @@ import { actorOf, redirectAfterPost } from '../../http/locals';
 import { parseForm, type FieldError } from '../../http/validation';
 import { isValidLocalDate, localDate } from '../../lib/time';
 import { HELP_TOPICS } from '../../lib/topics';
+import { kioskReset } from '../../http/kiosk';
 import { SlotTakenError, type BookingInput } from './appointments.model';
 import { CONFIRM_FIELDS, DETAIL_FIELDS, confirmSchema, publicDetailsSchema, topicSchema } from './appointments.schema';
 
@@ -58,6 +59,9 @@ export function bookingRouter(deps: Deps): Router {
   const today = (): string => localDate(deps.clock.now());
 
   // Generous enough for a library's shared IP, tight enough to stop a flood of fake bookings.
+  // On a library kiosk the booking steps go back to the start after a while without input.
+  router.use('/book', kioskReset(deps.config));
+
   const confirmLimiter = createRateLimiter({ windowMs: 15 * 60_000, limit: 100 });
 
   const branchOr404 = (req: Request): ReturnType<typeof availability.branch> => {

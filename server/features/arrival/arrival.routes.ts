@@ -5,6 +5,7 @@ import { parseForm, type FieldError } from '../../http/validation';
 import { parseId } from '../../http/auth';
 import { redirectAfterPost } from '../../http/locals';
 import { readCookie } from '../../http/cookies';
+import { KIOSK_COOKIE, KIOSK_LANG, KIOSK_START } from '../../http/kiosk';
 import { createRateLimiter } from '../../http/rate-limit';
 import { formatLocal, isoWeekday } from '../../lib/time';
 import type { Branch } from '../branches/branches.service';
@@ -12,15 +13,10 @@ import type { CheckInResult } from './arrival.service';
 import { WALKIN_TOPICS } from './walkins.repository';
 import { CHECK_IN_FIELDS, WALK_IN_FIELDS, checkInSchema, walkInSchema } from './arrival.schema';
 
-export const KIOSK_COOKIE = 'kiosk_branch';
-/** The kiosk's own language: every reset goes back to it, so a language the last visitor chose does not stay. */
-export const KIOSK_LANG = 'nl';
-/** Where a reset goes: the language switch (a local `back` path) sets the cookie and then shows the start page. */
-export const KIOSK_START = `/language/${KIOSK_LANG}?back=/check-in`;
+export { KIOSK_COOKIE, KIOSK_LANG, KIOSK_START };
 /** Seconds before an answer or a ticket goes back to the start, so the next person sees nothing of it. */
 export const RESULT_RESET_SECONDS = 12;
 export const TICKET_RESET_SECONDS = 45;
-export const IDLE_RESET_SECONDS = 60;
 /** Wrong codes one kiosk (IP address) may enter per window before it has to wait: stops guessing. */
 export const FAILED_CODES_LIMIT = 20;
 /** Numbers one kiosk may hand out per window: far above a busy branch, but stops someone emptying the queue. */
@@ -69,11 +65,11 @@ export function arrivalRouter(deps: Deps): Router {
       errors,
       topics: WALKIN_TOPICS,
       // After a mistake the typed code is on screen: clear it for the next person if nobody goes on.
-      resetSeconds: IDLE_RESET_SECONDS,
+      resetSeconds: deps.config.kioskIdleSeconds,
       resetIfFilledOnly: errors.length === 0,
       // Without JavaScript the start page reloads itself only when it shows something to clear: a typed
       // code in an error, or another language than the kiosk's own.
-      noscriptRefresh: errors.length > 0 || res.locals.lang !== KIOSK_LANG ? `${IDLE_RESET_SECONDS};url=${KIOSK_START}` : '',
+      noscriptRefresh: errors.length > 0 || res.locals.lang !== KIOSK_LANG ? `${deps.config.kioskIdleSeconds};url=${KIOSK_START}` : '',
       bodyClass: 'kiosk',
       scripts: ['kiosk.js'],
     });
@@ -113,6 +109,8 @@ export function arrivalRouter(deps: Deps): Router {
       }
       // The QR code in the confirmation e-mail opens /check-in?code=…: the code is filled in, not sent.
       const code = typeof req.query.code === 'string' ? req.query.code.slice(0, 40) : '';
+      // The kiosk's start page begins a new visit: an unfinished booking of the person before is forgotten.
+      if (req.session?.drafts?.booking) delete req.session.drafts.booking;
       renderStart(res, 200, branch, { code }, []);
     })
     .post(codeLimiter, (req, res) => {
