@@ -185,6 +185,10 @@ describe('/admin/audit: every look at personal data, found by subject, contact a
     expect(rows(byPhone.text)).toBe(1);
     expect(byPhone.text).toContain(`callback_request ${mine}`);
     expect(byPhone.text).not.toContain(`callback_request ${other}`);
+    // The same number written internationally.
+    const intl = await admin.get('/admin/audit?contact=%2B31%206%2012345678');
+    expect(rows(intl.text)).toBe(1);
+    expect(intl.text).toContain(`callback_request ${mine}`);
     // An e-mail address finds no callback request (they hold a phone number only).
     expect(rows((await admin.get('/admin/audit?contact=jan%40example.nl')).text)).toBe(0);
     const bySubject = await admin.get('/admin/audit?subject_type=callback_request&action=personal_data.viewed');
