@@ -34,12 +34,12 @@ const CITIZENS_PER_CYCLE = 8;
 const INTAKE_WORKERS = 3;
 const LOAN_WORKERS = 3;
 /**
- * Chat messages per sender per cycle: below the chat's per-sender limit (30 a minute, kept in the process's
- * memory, so every restart starts afresh). The no-JS form answers a refused message with the same 303 as a
- * stored one (and a flash), so staying under the limit keeps "303" meaning "stored"; were it ever refused
- * anyway, the check would report it as lost, never hide it.
+ * Chat messages per sender per cycle: below the chat's per-sender limit (30 a minute) and the socket's event
+ * limit (20 per 10 s), both kept in the process's memory, so every restart starts afresh. The no-JS form
+ * answers a refused message with the same 303 as a stored one (and a flash), so staying under the limit
+ * keeps "303" meaning "stored"; were one refused anyway, the check would report it as lost, never hide it.
  */
-const CHAT_PER_SENDER = 25;
+const CHAT_PER_SENDER = 18;
 
 export type WriteKind = 'booking' | 'question' | 'device' | 'loan' | 'return' | 'volunteer message' | 'expert message';
 export const WRITE_KINDS: WriteKind[] = ['booking', 'question', 'device', 'loan', 'return', 'volunteer message', 'expert message'];
