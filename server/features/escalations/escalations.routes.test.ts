@@ -153,6 +153,8 @@ describe('/escalations', () => {
     const noConsent = await post(vol, res.headers.location, '/escalations/callbacks', { question: String(q), escalation: '', phone: '06 12345678', preferred_moment: 'dinsdagochtend' });
     expect(noConsent.status).toBe(400);
     expect(noConsent.text).toContain('Vraag de bezoeker om toestemming');
+    expect(noConsent.text).toContain('06 12345678');
+    expect(noConsent.headers['cache-control']).toBe('no-store');
     const sent = await post(vol, res.headers.location, '/escalations/callbacks', { question: String(q), escalation: '', phone: '06 12345678', preferred_moment: 'dinsdagochtend', consent: 'on' });
     expect(sent.status).toBe(303);
     const callbackId = t.db.prepare('SELECT id FROM callback_requests WHERE question_id = ?').pluck().get(q) as number;

@@ -126,7 +126,8 @@ export function escalationsRouter(deps: Deps): Router {
     .all(methodNotAllowed);
   router
     .route('/escalations/callbacks')
-    .all(desk)
+    // A refused form comes back with the phone number the volunteer typed in it.
+    .all(desk, noStore)
     .post((req, res) => {
       const actor = actorOf(req);
       const questionId = parseOrBadRequest(callbackSchema.pick({ question: true }), req.body, ['question']).question;
