@@ -1,5 +1,6 @@
 import { createBranch, createTestApp, createUser, signedIn, type TestApp } from '../helpers/test-app';
 import type { Actor } from '../../server/lib/actor';
+import { addEscalation } from '../helpers/chat';
 
 /**
  * Every page that shows a citizen's personal data answers `Cache-Control: no-store` (server/http/no-store.ts),
@@ -7,13 +8,14 @@ import type { Actor } from '../../server/lib/actor';
  * A new page with personal data belongs in this list.
  */
 let t: TestApp;
-let urls: { volunteer: string[]; admin: string[] };
+let urls: { volunteer: string[]; admin: string[]; expert: string[] };
 
 beforeAll(async () => {
   t = createTestApp();
   const branch = createBranch(t.deps);
   const volId = await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
   await createUser(t.deps, 'admin', [], 'admin@bieb.nl');
+  const expertId = await createUser(t.deps, 'expert', [], 'expert@bieb.nl');
   const u = t.deps.users.get(volId);
   const vol: Actor = { userId: volId, label: u.email, ip: null, user: { ...u, mustChangePassword: false } };
   const now = '2026-03-02T08:00:00.000Z';
@@ -40,6 +42,14 @@ beforeAll(async () => {
       .prepare(`INSERT INTO outbox (message_id, kind, to_address, subject, text_body, html_body, next_attempt_at, created_at) VALUES ('m1', 'booking', 'jan@example.nl', 'Afspraak', 'Beste Jan', '<p>Beste Jan</p>', ?, ?)`)
       .run(now, now).lastInsertRowid,
   );
+  // A chat (its transcript is personal data) and a callback request (a phone number).
+  const escalation = addEscalation(t.deps, { branchId: branch, expertId });
+  t.deps.chat.post({ userId: expertId, label: 'expert@bieb.nl', ip: null, user: { ...t.deps.users.get(expertId), mustChangePassword: false } }, { escalationId: escalation, clientId: 'c1', body: 'Welke gemeente?' });
+  const callback = Number(
+    t.db
+      .prepare(`INSERT INTO callback_requests (branch_id, phone, preferred_moment, consent_at, created_at) VALUES (?, '0612345678', 'ochtend', ?, ?)`)
+      .run(branch, now, now).lastInsertRowid,
+  );
   urls = {
     volunteer: [
       '/appointments',
@@ -52,14 +62,17 @@ beforeAll(async () => {
       '/loans/overdue',
       '/devices',
       `/devices/${device}`,
+      `/escalations/${escalation}`,
+      `/escalations/${escalation}/messages`,
     ],
+    expert: [`/escalations/${escalation}`, `/escalations/${escalation}/messages`, `/escalations/callbacks/${callback}`],
     admin: ['/admin/outbox', `/admin/outbox/${outbox}`],
   };
 });
 afterAll(() => t.close());
 
 test('pages with personal data: Cache-Control no-store', async () => {
-  for (const [email, list] of [['vol@bieb.nl', urls.volunteer], ['admin@bieb.nl', urls.admin]] as const) {
+  for (const [email, list] of [['vol@bieb.nl', urls.volunteer], ['expert@bieb.nl', urls.expert], ['admin@bieb.nl', urls.admin]] as const) {
     const agent = await signedIn(t, email);
     for (const url of list) {
       const res = await agent.get(url);

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open';
 import { allRows } from '../../db/rows';
+import { SQL_PHONE, phoneVariants } from '../privacy/contact';
 import type { AuditEntry } from './audit.model';
 
 /** An audit row as selected: the columns carry the model's names; only details (JSON text) needs converting. */
@@ -65,6 +66,9 @@ export class AuditRepository {
                     SELECT CAST(id AS TEXT) FROM borrowers WHERE contact IN (@email, @phone)))
               OR (subject_type = 'loan' AND subject_id IN (
                     SELECT CAST(l.id AS TEXT) FROM loans l JOIN borrowers b ON b.id = l.borrower_id WHERE b.contact IN (@email, @phone)))
+              -- A callback request holds a phone number only (stored as typed; 06… and +316… alike).
+              OR (subject_type = 'callback_request' AND subject_id IN (
+                    SELECT CAST(id AS TEXT) FROM callback_requests WHERE ${SQL_PHONE('phone')} IN (SELECT value FROM json_each(@phones))))
               -- A printed day list is one entry for the whole day; it counts as a look at each booking on it.
               OR (action = 'appointment.day_list_viewed' AND EXISTS (
                     SELECT 1 FROM json_each(details, '$.appointmentIds') j JOIN appointments a ON a.id = j.value
@@ -102,6 +106,7 @@ export class AuditRepository {
       hasContact: filter.contact ? 1 : null,
       email: filter.contact?.email ?? null,
       phone: filter.contact?.phone ?? null,
+      phones: JSON.stringify(phoneVariants(filter.contact?.phone ?? null)),
       from: filter.from ?? null,
       to: filter.to ?? null,
       limit: filter.limit,

@@ -159,6 +159,42 @@ describe('/admin/audit: every look at personal data, found by subject, contact a
     expect(volId).toBeGreaterThan(0);
   });
 
+  test('opening a callback request\'s phone number is personal_data.viewed too; the contact filter finds it by phone', async () => {
+    await createUser(t.deps, 'expert', [], 'expert@bieb.nl');
+    const callback = (phone: string): number =>
+      Number(
+        t.db
+          .prepare(`INSERT INTO callback_requests (branch_id, phone, preferred_moment, consent_at, created_at) VALUES (?, ?, 'ochtend', ?, ?)`)
+          .run(branch, phone, '2026-03-01T10:00:00.000Z', '2026-03-01T10:00:00.000Z').lastInsertRowid,
+      );
+    const mine = callback('06 12345678');
+    const other = callback('0699999999');
+    const expert = await signedIn(t, 'expert@bieb.nl');
+    for (const id of [mine, other]) expect((await expert.get(`/escalations/callbacks/${id}`)).status).toBe(200);
+    const looks = t.db.prepare(`SELECT subject_type, subject_id FROM audit_log WHERE action = 'personal_data.viewed' ORDER BY id`).all();
+    expect(looks).toEqual([
+      { subject_type: 'callback_request', subject_id: String(mine) },
+      { subject_type: 'callback_request', subject_id: String(other) },
+    ]);
+
+    const admin = await signedIn(t, 'boss@bieb.nl');
+    const rows = (html: string): number => (html.match(/<code>personal_data\.viewed<\/code>/g) ?? []).length;
+    // Typed differently from how it was stored; the other person's callback is not in it.
+    const byPhone = await admin.get('/admin/audit?contact=06-1234%205678&action=personal_data.viewed');
+    expect(byPhone.status).toBe(200);
+    expect(rows(byPhone.text)).toBe(1);
+    expect(byPhone.text).toContain(`callback_request ${mine}`);
+    expect(byPhone.text).not.toContain(`callback_request ${other}`);
+    // The same number written internationally.
+    const intl = await admin.get('/admin/audit?contact=%2B31%206%2012345678');
+    expect(rows(intl.text)).toBe(1);
+    expect(intl.text).toContain(`callback_request ${mine}`);
+    // An e-mail address finds no callback request (they hold a phone number only).
+    expect(rows((await admin.get('/admin/audit?contact=jan%40example.nl')).text)).toBe(0);
+    const bySubject = await admin.get('/admin/audit?subject_type=callback_request&action=personal_data.viewed');
+    expect(rows(bySubject.text)).toBe(2);
+  });
+
   test('an id without a kind of data is refused with a message at the field', async () => {
     const admin = await signedIn(t, 'boss@bieb.nl');
     const res = await admin.get('/admin/audit?subject_id=12');

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { RouteDeps } from '../../deps';
 import { methodNotAllowed, pathId } from '../../http/routes';
+import { noStore } from '../../http/no-store';
 import { requireCapability } from '../../http/auth';
 import { AppError } from '../../http/errors';
 import { parseForm, parseOrBadRequest } from '../../http/validation';
@@ -19,10 +20,9 @@ export function chatRouter(deps: RouteDeps): Router {
   router
     .route('/escalations/:id/messages')
     .all(chatting)
-    .get((req, res) => {
+    .get(noStore, (req, res) => {
       const id = pathId(req);
       const { after } = parseOrBadRequest(afterQuerySchema, req.query, AFTER_FIELDS);
-      res.setHeader('Cache-Control', 'no-store');
       res.json({ messages: deps.chat.after(actorOf(req), id, after) });
     })
     .post((req, res) => {

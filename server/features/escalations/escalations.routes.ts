@@ -5,6 +5,7 @@ import { branchScope } from '../../http/branch-scope';
 import { BadRequestError, ConflictError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { methodNotAllowed, pathId } from '../../http/routes';
+import { noStore } from '../../http/no-store';
 import { keepValues, parseForm, parseOrBadRequest, type FieldError, type FormValues } from '../../http/validation';
 import { may } from '../../policy/policy';
 import { labelOf } from '../categories/taxonomy';
@@ -125,7 +126,8 @@ export function escalationsRouter(deps: Deps): Router {
     .all(methodNotAllowed);
   router
     .route('/escalations/callbacks')
-    .all(desk)
+    // A refused form comes back with the phone number the volunteer typed in it.
+    .all(desk, noStore)
     .post((req, res) => {
       const actor = actorOf(req);
       const questionId = parseOrBadRequest(callbackSchema.pick({ question: true }), req.body, ['question']).question;
@@ -141,10 +143,9 @@ export function escalationsRouter(deps: Deps): Router {
   // A callback's phone number: its own page, so every view of it is one audited request.
   router
     .route('/escalations/callbacks/:id')
-    .all(expert)
+    .all(expert, noStore)
     .get((req, res) => {
       const callback = service.callbackWithPhone(actorOf(req), pathId(req));
-      res.setHeader('Cache-Control', 'no-store');
       res.render('escalations/callback-show', { title: res.locals.t('escalations.callback_show.title'), callback });
     })
     .all(methodNotAllowed);
@@ -170,12 +171,12 @@ export function escalationsRouter(deps: Deps): Router {
 
   router
     .route('/escalations/:id')
-    .all(requireCapability('escalations.chat'))
+    // The chat transcript is personal data (what the citizen asked, in the words of their helpers).
+    .all(requireCapability('escalations.chat'), noStore)
     .get((req, res) => {
       const actor = actorOf(req);
       const { escalation, side } = service.find(actor, pathId(req));
       if (side === 'expert') service.touch(actor);
-      res.setHeader('Cache-Control', 'no-store');
       res.render('escalations/show', {
         title: res.locals.t('escalations.show.title', { id: escalation.id }),
         escalation,

@@ -337,12 +337,16 @@ export class EscalationsService {
     return id;
   }
 
-  /** The one way to read a callback's phone number: experts only, and every read is audited. */
+  /**
+   * The one way to read a callback's phone number: experts only, and every read is audited as the same
+   * personal_data.viewed every other look at personal data writes, so the audit filter (by contact too) and
+   * data-subject requests find it.
+   */
   callbackWithPhone(actor: Actor, id: number): CallbackWithPhone {
     assertActorMay(actor, 'escalations.answer');
     const c = this.repo.callback(id);
     if (!c) throw new NotFoundError();
-    this.audit.record(actor, { action: 'callback.phone_viewed', subjectType: 'callback_request', subjectId: id, branchId: c.branchId });
+    this.audit.record(actor, { action: 'personal_data.viewed', subjectType: 'callback_request', subjectId: id, branchId: c.branchId });
     return c;
   }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/open';
 import type { NormalisedContact } from './contact';
-import { SQL_PHONE } from './contact';
+import { SQL_PHONE, phoneVariants } from './contact';
 
 export interface SubjectBooking {
   id: number;
@@ -41,8 +41,12 @@ export interface SubjectCallback {
   branchId: number;
   phone: string;
   preferredMoment: string;
+  /** What the question was about (no personal data by rule, but held with the number, so part of the copy). */
+  description: string;
   status: string;
+  consentAt: string;
   createdAt: string;
+  doneAt: string | null;
 }
 
 /** Everything Dichterbij holds about one person in some branches (not yet purged). */
@@ -63,20 +67,22 @@ export class SubjectsRepository {
         `SELECT id, branch_id AS branchId, code, local_date AS localDate, local_time AS localTime, status, name, email, phone, needs, language, created_at AS createdAt
          FROM appointments
          WHERE personal_data_purged_at IS NULL AND ${inBranches}
-           AND ((@email IS NOT NULL AND email = @email COLLATE NOCASE) OR (@phone IS NOT NULL AND ${SQL_PHONE('phone')} = @phone))
+           AND ((@email IS NOT NULL AND email = @email COLLATE NOCASE) OR ${SQL_PHONE('phone')} IN (SELECT value FROM json_each(@phones)))
          ORDER BY starts_at`,
       ),
       borrowers: db.prepare(
         `SELECT id, branch_id AS branchId, name, contact, library_card AS libraryCard, created_at AS createdAt
-         FROM borrowers WHERE personal_data_purged_at IS NULL AND ${inBranches} AND contact IN (@email, @phone) ORDER BY id`,
+         FROM borrowers WHERE personal_data_purged_at IS NULL AND ${inBranches}
+           AND (contact = @email OR contact IN (SELECT value FROM json_each(@phones))) ORDER BY id`,
       ),
       loansOf: db.prepare(
         `SELECT id, device_id AS deviceId, lent_at AS lentAt, due_date AS dueDate, returned_at AS returnedAt, condition_note AS conditionNote
          FROM loans WHERE borrower_id = ? ORDER BY lent_at`,
       ),
       callbacks: db.prepare(
-        `SELECT id, branch_id AS branchId, phone, preferred_moment AS preferredMoment, status, created_at AS createdAt
-         FROM callback_requests WHERE personal_data_purged_at IS NULL AND ${inBranches} AND @phone IS NOT NULL AND ${SQL_PHONE('phone')} = @phone ORDER BY id`,
+        `SELECT id, branch_id AS branchId, phone, preferred_moment AS preferredMoment, description, status, consent_at AS consentAt,
+           created_at AS createdAt, done_at AS doneAt
+         FROM callback_requests WHERE personal_data_purged_at IS NULL AND ${inBranches} AND ${SQL_PHONE('phone')} IN (SELECT value FROM json_each(@phones)) ORDER BY id`,
       ),
       eraseBooking: db.prepare(
         `UPDATE appointments SET name = '', email = NULL, phone = NULL, needs = '{}',
@@ -89,7 +95,10 @@ export class SubjectsRepository {
            AND NOT EXISTS (SELECT 1 FROM loans WHERE borrower_id = @id AND returned_at IS NULL)`,
       ),
       eraseBorrowerLoans: db.prepare(`UPDATE loans SET condition_note = '', personal_data_purged_at = @now WHERE borrower_id = @id AND personal_data_purged_at IS NULL`),
-      eraseCallback: db.prepare(`UPDATE callback_requests SET phone = '', preferred_moment = '', personal_data_purged_at = @now WHERE id = @id AND personal_data_purged_at IS NULL`),
+      // The same fields the retention purge blanks (purge.repository.ts); the row, its status and dates stay for the counts.
+      eraseCallback: db.prepare(
+        `UPDATE callback_requests SET phone = '', preferred_moment = '', description = '', personal_data_purged_at = @now WHERE id = @id AND personal_data_purged_at IS NULL`,
+      ),
     };
   }
 
@@ -98,7 +107,9 @@ export class SubjectsRepository {
   }
 
   find(contact: NormalisedContact, branchIds: number[] | null): SubjectData {
-    const params = { email: contact.email, phone: contact.phone, all: branchIds === null ? 1 : 0, branches: JSON.stringify(branchIds ?? []) };
+    // A phone number in every way it may have been written (06…, +316…); an e-mail address only as itself.
+    const phones = JSON.stringify(phoneVariants(contact.phone));
+    const params = { email: contact.email, phones, all: branchIds === null ? 1 : 0, branches: JSON.stringify(branchIds ?? []) };
     const borrowers = (this.s.borrowers.all(params) as Omit<SubjectBorrower, 'loans'>[]).map((b) => ({ ...b, loans: this.s.loansOf.all(b.id) as SubjectLoan[] }));
     return {
       bookings: this.s.bookings.all(params) as SubjectBooking[],

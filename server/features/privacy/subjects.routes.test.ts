@@ -20,6 +20,15 @@ function booking(branch: number, name: string, email: string | null, phone: stri
   );
 }
 
+function callbackRequest(branch: number, phone: string, preferredMoment: string, description: string): number {
+  const at = '2026-03-01T10:00:00.000Z';
+  return Number(
+    t.db
+      .prepare(`INSERT INTO callback_requests (branch_id, phone, preferred_moment, description, consent_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(branch, phone, preferredMoment, description, at, at).lastInsertRowid,
+  );
+}
+
 beforeEach(async () => {
   t = createTestApp();
   branchA = createBranch(t.deps, { desks: 10 });
@@ -49,6 +58,88 @@ beforeEach(async () => {
   );
 });
 afterEach(() => t.close());
+
+describe('callback requests of one person, found by phone', () => {
+  beforeEach(() => {
+    // Karin left two callbacks in branch A (once as 06…, once as +31…) and one in branch B; Piet one in A.
+    ids.karinA = callbackRequest(branchA, '06 2222 3333', 'dinsdagochtend', 'Vraag over toeslagen');
+    ids.karinIntlA = callbackRequest(branchA, '+31 6 2222 3333', 'na 15 uur', 'Vraag over DigiD');
+    ids.karinB = callbackRequest(branchB, '06-22223333', 'woensdag', 'Vraag in B');
+    ids.pietCb = callbackRequest(branchA, '06 4444 5555', 'vrijdagmiddag', 'Vraag van Piet');
+  });
+  const karin = '06-2222 3333';
+  const callbackIds = (html: string): number[] => [...html.matchAll(/data-callback="(\d+)"/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+
+  test('shown: this person\'s callbacks in my branches, however the number was written; the look audited by record', async () => {
+    const { agent, token } = await coordinator();
+    for (const typed of [karin, '+31622223333', '0031 6 2222 3333']) {
+      const res = await agent.post('/admin/subjects').type('form').send({ _csrf: token, contact: typed });
+      expect(res.status).toBe(200);
+      expect({ typed, callbacks: callbackIds(res.text) }).toEqual({ typed, callbacks: [ids.karinA, ids.karinIntlA] });
+      expect(res.text).toContain('dinsdagochtend');
+      expect(res.text).toContain('Vraag over toeslagen');
+      expect(res.text).not.toContain('Vraag in B');
+      expect(res.text).not.toContain('vrijdagmiddag');
+      expect(res.text).not.toMatch(/action="[^"]*2222/);
+    }
+    const looks = t.deps.audit.find({ action: 'personal_data.viewed', limit: 10, offset: 0 }).filter((e) => e.subjectType === 'data_subject');
+    expect(looks).toHaveLength(3);
+    for (const look of looks) expect(look.details).toEqual({ bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA] });
+    expect(JSON.stringify(looks)).not.toContain('2222');
+  });
+
+  test('exported as JSON and as a printable page: every callback of this person, nothing of anyone else; audited', async () => {
+    const { agent, token } = await coordinator();
+    const res = await agent.post('/admin/subjects/export').type('form').send({ _csrf: token, contact: karin, format: 'json' });
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const data = JSON.parse(res.text) as { bookings: unknown[]; borrowers: unknown[]; callbacks: Record<string, unknown>[] };
+    expect(data.bookings).toEqual([]);
+    expect(data.borrowers).toEqual([]);
+    expect(data.callbacks).toEqual([
+      expect.objectContaining({ id: ids.karinA, branchId: branchA, phone: '06 2222 3333', preferredMoment: 'dinsdagochtend', description: 'Vraag over toeslagen', status: 'open', consentAt: '2026-03-01T10:00:00.000Z', doneAt: null }),
+      expect.objectContaining({ id: ids.karinIntlA, phone: '+31 6 2222 3333', preferredMoment: 'na 15 uur' }),
+    ]);
+    for (const other of ['4444', 'vrijdagmiddag', 'Vraag van Piet', 'Vraag in B', 'woensdag', 'Jan', 'Piet']) expect({ other, found: res.text.includes(other) }).toEqual({ other, found: false });
+
+    const printable = await agent.post('/admin/subjects/export').type('form').send({ _csrf: token, contact: karin, format: 'html' });
+    expect(printable.status).toBe(200);
+    expect(callbackIds(printable.text)).toEqual([ids.karinA, ids.karinIntlA]);
+    expect(printable.text).toContain('06 2222 3333');
+    expect(printable.text).toContain('dinsdagochtend');
+    expect(printable.text).not.toContain('vrijdagmiddag');
+    expect(printable.text).not.toContain('Vraag in B');
+
+    const exported = t.deps.audit.find({ action: 'subject.exported', limit: 5, offset: 0 });
+    expect(exported.map((e) => e.details)).toEqual([
+      { bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA] },
+      { bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA] },
+    ]);
+  });
+
+  test('erased: phone, moment and question blanked in my branches only, every callback still counted; audited with the records', async () => {
+    const { agent, token } = await coordinator();
+    const counts = (): unknown => t.db.prepare(`SELECT branch_id, status, count(*) n FROM callback_requests GROUP BY 1, 2 ORDER BY 1, 2`).all();
+    const before = counts();
+    const row = (id: number): unknown =>
+      t.db.prepare(`SELECT phone, preferred_moment AS moment, description, personal_data_purged_at IS NOT NULL AS purged FROM callback_requests WHERE id = ?`).get(id);
+    const done = await agent.post('/admin/subjects/erase').type('form').send({ _csrf: token, contact: karin, confirm: '1' });
+    expect(done.status).toBe(303);
+    for (const id of [ids.karinA, ids.karinIntlA]) expect(row(id)).toEqual({ phone: '', moment: '', description: '', purged: 1 });
+    // Another branch's record of the same number, and another person's, are untouched.
+    expect(row(ids.karinB)).toEqual({ phone: '06-22223333', moment: 'woensdag', description: 'Vraag in B', purged: 0 });
+    expect(row(ids.pietCb)).toEqual({ phone: '06 4444 5555', moment: 'vrijdagmiddag', description: 'Vraag van Piet', purged: 0 });
+    expect(counts()).toEqual(before);
+    const erased = t.deps.audit.find({ action: 'subject.erased', limit: 5, offset: 0 });
+    expect(erased).toHaveLength(1);
+    expect(erased[0].details).toEqual({ bookings: 0, borrowers: 0, callbacks: 2, keptBorrowers: 0, records: { bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA] } });
+    expect(JSON.stringify(erased[0])).not.toContain('2222');
+    expect((await agent.get('/admin/subjects')).text).toContain('2 terugbelverzoeken');
+    // Nothing left to find for this person in my branches.
+    const again = await agent.post('/admin/subjects').type('form').send({ _csrf: token, contact: karin });
+    expect(callbackIds(again.text)).toEqual([]);
+  });
+});
 
 async function coordinator(): Promise<{ agent: Awaited<ReturnType<typeof signedIn>>; token: string }> {
   const agent = await signedIn(t, 'coord@bieb.nl');

@@ -55,7 +55,8 @@ export class SubjectsService {
     return this.repo.transaction(() => {
       const data = this.repo.find(normaliseContact(contact), scope);
       const result = this.repo.erase(data, now);
-      this.audit.record(actor, { action: 'subject.erased', subjectType: 'data_subject', details: { ...recordIds(data), ...result } });
+      // The counts, and which records they were (under their own key, so the counts do not overwrite the ids).
+      this.audit.record(actor, { action: 'subject.erased', subjectType: 'data_subject', details: { ...result, records: recordIds(data) } });
       return result;
     });
   }
