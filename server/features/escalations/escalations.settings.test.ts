@@ -72,7 +72,8 @@ describe('/admin/escalations', () => {
 
   const escalate = (q: number): Promise<Response> => post(vol, `/escalations/new?question=${q}`, '/escalations', { question: String(q), description: 'DigiD-app wil niet activeren' });
 
-  test('the form shows today’s defaults', async () => {
+  test('the admin index links to it; the form shows today’s defaults', async () => {
+    expect((await admin.get('/admin')).text).toContain('href="/admin/escalations"');
     const page = await admin.get('/admin/escalations');
     expect(page.status).toBe(200);
     expect(page.text).toContain('value="0800-1508"');
