@@ -41,6 +41,7 @@ import { loansDeskPanel } from './features/loans/loans.desk-panel';
 import { privacyRouter, retentionAdminSection } from './features/privacy/privacy.routes';
 import { subjectsRouter, subjectsAdminSection } from './features/privacy/subjects.routes';
 import { escalationsRouter } from './features/escalations/escalations.routes';
+import { escalationSettingsAdminSection, escalationSettingsRouter } from './features/escalations/escalations.settings.routes';
 import { escalationsDeskPanel } from './features/escalations/escalations.panel';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
@@ -80,7 +81,7 @@ export function createApp(deps: Deps): Express {
   const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue, deps.config.staffIdleMinutes), appointmentsDeskPanel(deps.appointments, deps.clock), loansDeskPanel(deps.loans)];
   deskPanels.push(escalationsDeskPanel(deps.escalations, () => deps.categories.taxonomy()));
   // Extra sections on the /admin index, one per feature (see server/features/admin/admin.routes.ts).
-  const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection, retentionAdminSection, subjectsAdminSection];
+  const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection, retentionAdminSection, subjectsAdminSection, escalationSettingsAdminSection];
 
   // Feature routers: one folder, one URL prefix each.
   app.use(homeRouter(deps));
@@ -104,6 +105,7 @@ export function createApp(deps: Deps): Express {
   app.use(privacyRouter(deps));
   app.use(subjectsRouter(deps));
   app.use(escalationsRouter(deps));
+  app.use(escalationSettingsRouter(deps));
   app.use(chatRouter(deps));
   app.use(statsRouter(deps));
   app.use(statsExportRouter(deps));

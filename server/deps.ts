@@ -49,6 +49,7 @@ import { SubjectsRepository } from './features/privacy/subjects.repository';
 import { SubjectsService } from './features/privacy/subjects.service';
 import { EscalationsRepository } from './features/escalations/escalations.repository';
 import { EscalationsService } from './features/escalations/escalations.service';
+import { EscalationSettingsRepository, EscalationSettingsService } from './features/escalations/escalations.settings';
 import { ChatRepository } from './features/escalations/chat.repository';
 import { ChatService } from './features/escalations/chat.service';
 import { StatsRepository } from './features/stats/stats.repository';
@@ -91,6 +92,7 @@ export interface Deps extends AppointmentsFeature {
   purge: PurgeService;
   subjects: SubjectsService;
   escalations: EscalationsService;
+  escalationSettings: EscalationSettingsService;
   chat: ChatService;
   stats: StatsService;
   statsExport: StatsExportService;
@@ -182,7 +184,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const retention = new RetentionService(new RetentionRepository(db), audit, clock, config.mailFrom);
   // Accept, transfer and close write a system line into the conversation (the chat feature's appendSystem).
   const chat = new ChatService(new ChatRepository(db), notifier, clock);
-  const escalations = new EscalationsService(new EscalationsRepository(db), audit, notifier, clock, translations.translator('nl'), chat);
+  const escalationSettings = new EscalationSettingsService(new EscalationSettingsRepository(db), audit, clock);
+  const escalations = new EscalationsService(new EscalationsRepository(db), audit, notifier, clock, translations.translator('nl'), chat, () => escalationSettings.current());
   const stats = new StatsService(new StatsRepository(db), translations, clock);
   const statsMailRepo = new StatsMailRepository(db);
   const auth = new AuthService(usersRepo, new SignInThrottleRepository(db), audit, clock);
@@ -219,6 +222,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     purge: new PurgeService(new PurgeRepository(db), retention, audit, clock, () => sessionStore.purgeExpired()),
     subjects: new SubjectsService(new SubjectsRepository(db), audit, clock),
     escalations,
+    escalationSettings,
     chat,
     stats,
     statsExport: new StatsExportService(stats, new StatsExportRepository(db), audit, translations),

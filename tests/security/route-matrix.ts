@@ -185,6 +185,8 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'GET /admin/audit': [global('audit.read', '/admin/audit')],
   'GET /admin/retention': [global('retention.configure', '/admin/retention')],
   'POST /admin/retention': [global('retention.configure', '/admin/retention')],
+  'GET /admin/escalations': [global('escalations.configure', '/admin/escalations')],
+  'POST /admin/escalations': [global('escalations.configure', '/admin/escalations')],
   'GET /admin/subjects': [global('subjects.manage', '/admin/subjects')],
   'POST /admin/subjects': [global('subjects.manage', '/admin/subjects')],
   'POST /admin/subjects/export': [global('subjects.manage', '/admin/subjects/export')],

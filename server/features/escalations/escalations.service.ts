@@ -83,8 +83,14 @@ export class EscalationsService {
     /** System lines are stored in Dutch, the language both sides of the desk share. */
     private readonly systemText: Translate,
     private readonly chat: SystemLines,
-    readonly settings: EscalationSettings = DEFAULT_ESCALATION_SETTINGS,
+    /** The settings in force, or how to read them (the admin can change them: see escalations.settings.ts). */
+    private readonly settingsSource: EscalationSettings | (() => EscalationSettings) = DEFAULT_ESCALATION_SETTINGS,
   ) {}
+
+  /** The Digihulplijn settings in force now (phone, hours, chat limits). */
+  get settings(): EscalationSettings {
+    return typeof this.settingsSource === 'function' ? this.settingsSource() : this.settingsSource;
+  }
 
   // ---- reading ------------------------------------------------------------------------------------
 
