@@ -62,6 +62,14 @@ describe('admin pages in Chromium', () => {
     await page.goto(`${server.url}/admin/outbox`);
     await expectAccessible(page, 'admin-outbox');
 
+    // The Digihulplijn settings: the form, and the same form with its error summary.
+    await page.goto(`${server.url}/admin/escalations`);
+    await expectAccessible(page, 'admin-helpline-settings');
+    await page.fill('#opens_1', '9 uur');
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/escalations"] button[type=submit]')]);
+    expect(await page.textContent('.error-summary')).toBeTruthy();
+    await expectAccessible(page, 'admin-helpline-settings-error');
+
     await page.goto(`${server.url}/admin/users`);
     await expectAccessible(page, 'admin-users');
 
