@@ -1,3 +1,4 @@
+import { csrfFrom } from './forms';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import type { Deps } from '../../server/deps';
 import type { ChatMessage } from '../../server/features/escalations/chat.repository';
@@ -126,4 +127,16 @@ export class TestChatClient {
   close(): void {
     this.socket.disconnect();
   }
+}
+
+/** A form post the way a browser sends it: the page first, then the form with that page's CSRF token. */
+export async function postForm(agent: import('supertest').Agent, pageUrl: string, url: string, body: Record<string, string>): Promise<import('supertest').Response> {
+  const page = await agent.get(pageUrl);
+  return agent.post(url).type('form').send({ _csrf: csrfFrom(page.text), ...body });
+}
+
+/** Every escalation test starts with nobody waiting, nobody in a chat and no expert available. */
+export function resetEscalations(db: import('../../server/db/open').Db): void {
+  db.exec(`UPDATE escalations SET status = 'cancelled', expert_id = NULL, accepted_at = NULL, closed_at = '2026-03-01T00:00:00Z', outcome = NULL WHERE status IN ('queued', 'active')`);
+  db.exec(`DELETE FROM expert_presence`);
 }

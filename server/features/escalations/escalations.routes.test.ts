@@ -1,6 +1,7 @@
+import { postForm, resetEscalations } from '../../../tests/helpers/chat';
 import type TestAgent from 'supertest/lib/agent';
 import type { Response } from 'supertest';
-import { createBranch, createTestApp, createUser, csrfFrom, signIn, type TestApp } from '../../../tests/helpers/test-app';
+import { createBranch, createTestApp, createUser, signIn, type TestApp } from '../../../tests/helpers/test-app';
 
 /**
  * Escalations through HTTP with plain forms (no JavaScript), CSRF on and the real policy: escalate →
@@ -41,14 +42,10 @@ describe('/escalations', () => {
   beforeEach(() => {
     t.clock.set('2026-03-02T09:00:00Z');
     // Every test starts with nobody waiting, nobody in a chat and nobody available.
-    t.db.exec(`UPDATE escalations SET status = 'cancelled', expert_id = NULL, accepted_at = NULL, closed_at = '2026-03-01T00:00:00Z', outcome = NULL WHERE status IN ('queued', 'active')`);
-    t.db.exec(`DELETE FROM expert_presence`);
+    resetEscalations(t.db);
   });
 
-  async function post(agent: TestAgent, pageUrl: string, url: string, body: Record<string, string>): Promise<Response> {
-    const page = await agent.get(pageUrl);
-    return agent.post(url).type('form').send({ _csrf: csrfFrom(page.text), ...body });
-  }
+  const post = postForm;
 
   function addQuestion(branch: number): number {
     const tax = t.deps.categories.taxonomy();

@@ -1,3 +1,4 @@
+import { postForm, resetEscalations } from '../../../tests/helpers/chat';
 import type TestAgent from 'supertest/lib/agent';
 import type { Response } from 'supertest';
 import { ForbiddenError } from '../../http/errors';
@@ -40,14 +41,10 @@ describe('/admin/escalations', () => {
   beforeEach(() => {
     // Monday 2 March 2026, 10:00 in Amsterdam.
     t.clock.set('2026-03-02T09:00:00Z');
-    t.db.exec(`UPDATE escalations SET status = 'cancelled', expert_id = NULL, accepted_at = NULL, closed_at = '2026-03-01T00:00:00Z', outcome = NULL WHERE status IN ('queued', 'active')`);
-    t.db.exec(`DELETE FROM expert_presence`);
+    resetEscalations(t.db);
   });
 
-  async function post(agent: TestAgent, pageUrl: string, url: string, body: Record<string, string>): Promise<Response> {
-    const page = await agent.get(pageUrl);
-    return agent.post(url).type('form').send({ _csrf: csrfFrom(page.text), ...body });
-  }
+  const post = postForm;
 
   const save = (body: Record<string, string>): Promise<Response> => post(admin, '/admin/escalations', '/admin/escalations', body);
   const stored = (): unknown => t.db.prepare(`SELECT value FROM settings WHERE key = 'escalations'`).pluck().get();
