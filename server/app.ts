@@ -43,6 +43,7 @@ import { subjectsRouter, subjectsAdminSection } from './features/privacy/subject
 import { escalationsRouter } from './features/escalations/escalations.routes';
 import { escalationSettingsAdminSection, escalationSettingsRouter } from './features/escalations/escalations.settings.routes';
 import { escalationsDeskPanel } from './features/escalations/escalations.panel';
+import { deskPcContext, deskPcsAdminSection, deskPcsRouter } from './features/desk-pcs/desk-pcs.routes';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
 export function createApp(deps: Deps): Express {
@@ -74,6 +75,7 @@ export function createApp(deps: Deps): Express {
   app.use(deps.sessionMiddleware);
   app.use(templateLocals(deps));
   app.use(sessionGuard(deps));
+  app.use(deskPcContext(deps, deps.requestContext));
   const csrf = createCsrf();
   app.use(csrf.protect);
 
@@ -81,7 +83,7 @@ export function createApp(deps: Deps): Express {
   const deskPanels: DeskPanel[] = [intakeDeskPanel(deps), queueDeskPanel(deps.queue, deps.config.staffIdleMinutes), appointmentsDeskPanel(deps.appointments, deps.clock), loansDeskPanel(deps.loans)];
   deskPanels.push(escalationsDeskPanel(deps.escalations, () => deps.categories.taxonomy()));
   // Extra sections on the /admin index, one per feature (see server/features/admin/admin.routes.ts).
-  const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection, retentionAdminSection, subjectsAdminSection, escalationSettingsAdminSection];
+  const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection, retentionAdminSection, subjectsAdminSection, escalationSettingsAdminSection, deskPcsAdminSection];
 
   // Feature routers: one folder, one URL prefix each.
   app.use(homeRouter(deps));
@@ -110,6 +112,7 @@ export function createApp(deps: Deps): Express {
   app.use(statsRouter(deps));
   app.use(statsExportRouter(deps));
   app.use(statsMailRouter(deps));
+  app.use(deskPcsRouter(deps, csrf));
 
   app.use(notFound);
   app.use(errorHandler(deps));

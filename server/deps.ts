@@ -59,6 +59,11 @@ import { StatsExportService } from './features/stats/stats.export.service';
 import { StatsMailRepository } from './features/stats/stats.mail.repository';
 import { StatsMailService } from './features/stats/stats.mail.service';
 import { MonthlyStatsReports } from './features/stats/stats.monthly-report';
+import { RequestContext } from './lib/request-context';
+import { DeskPcsRepository } from './features/desk-pcs/desk-pcs.repository';
+import { DeskPcsService } from './features/desk-pcs/desk-pcs.service';
+import { QuickSwitchService } from './features/desk-pcs/quick-switch.service';
+import { PinThrottle } from './features/desk-pcs/pin-throttle';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -98,6 +103,9 @@ export interface Deps extends AppointmentsFeature {
   statsExport: StatsExportService;
   statsMail: StatsMailService;
   monthlyStatsReports: MonthlyStatsReports;
+  requestContext: RequestContext;
+  deskPcs: DeskPcsService;
+  quickSwitch: QuickSwitchService;
 }
 
 /**
@@ -135,7 +143,9 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     cacheTemplates: config.env === 'production',
     onEnqueued: outboxSender.kick,
   });
-  const audit = new AuditService(new AuditRepository(db), clock);
+  // Facts of the request being served (its desk PC) that every audit row records.
+  const requestContext = new RequestContext();
+  const audit = new AuditService(new AuditRepository(db), clock, requestContext);
   const usersRepo = new UsersRepository(db);
   const branchesRepo = new BranchesRepository(db);
   const categories = new CategoriesService(new CategoriesRepository(db), audit, clock);
@@ -188,7 +198,9 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const escalations = new EscalationsService(new EscalationsRepository(db), audit, notifier, clock, translations.translator('nl'), chat, () => escalationSettings.current());
   const stats = new StatsService(new StatsRepository(db), translations, clock);
   const statsMailRepo = new StatsMailRepository(db);
-  const auth = new AuthService(usersRepo, new SignInThrottleRepository(db), audit, clock);
+  const signInThrottle = new SignInThrottleRepository(db);
+  const auth = new AuthService(usersRepo, signInThrottle, audit, clock);
+  const deskPcsRepo = new DeskPcsRepository(db);
   return {
     config,
     db,
@@ -236,5 +248,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
       currentUser: (id) => auth.currentUser(id),
       clock,
     }),
+    requestContext,
+    deskPcs: new DeskPcsService(deskPcsRepo, audit, clock),
+    quickSwitch: new QuickSwitchService(deskPcsRepo, new PinThrottle(signInThrottle, clock), audit, clock, (id) => auth.currentUser(id)),
   };
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response, RequestHandler } from 'express';
-import { ForbiddenError } from './errors';
-import { roleMay, type Capability, type CurrentUser } from '../policy/policy';
+import { ForbiddenError, StepUpRequiredError } from './errors';
+import { needsStepUp, roleMay, type Capability, type CurrentUser } from '../policy/policy';
 
 export type { CurrentUser, Role } from '../policy/policy';
 export { ROLES } from '../policy/policy';
@@ -28,7 +28,7 @@ export const requireSignIn: RequestHandler = (req: Request, res: Response, next:
  */
 export function requireCapability(capability: Capability): RequestHandler[] {
   const check: RequestHandler = (req, _res, next) => {
-    if (req.user && roleMay(req.user.role, capability)) return next();
+    if (req.user && roleMay(req.user.role, capability)) return next(needsStepUp(req.user, capability) ? new StepUpRequiredError() : undefined);
     next(new ForbiddenError());
   };
   return [requireSignIn, check];

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Deps } from '../deps';
-import { AppError, MethodNotAllowedError, NotFoundError } from './errors';
+import { AppError, MethodNotAllowedError, NotFoundError, StepUpRequiredError } from './errors';
 import { chooseLanguage, directionOf, LANGUAGES } from '../lib/i18n';
 import { loggableUrl } from '../lib/logger';
 import { LANG_COOKIE, readCookie } from './cookies';
@@ -43,6 +43,11 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
   const production = deps.config.env === 'production';
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
+    // Switched in by PIN and asking for more than a volunteer may: confirm the password, then come back here.
+    if (err instanceof StepUpRequiredError && req.user) {
+      const back = req.method === 'GET' && req.originalUrl.length <= 2000 ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+      return res.redirect(303, `/account/step-up${back}`);
+    }
     const { status, key } = classify(err);
     if (status >= 500) deps.logger.error({ err, url: loggableUrl(req.originalUrl) }, 'unhandled error');
     // The error may have happened before the locals middleware ran (e.g. body too large).

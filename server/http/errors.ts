@@ -34,3 +34,10 @@ export class MethodNotAllowedError extends AppError {
     super(405, 'errors.405.text');
   }
 }
+
+/** Someone switched in by PIN asks for more than a volunteer may do: the error handler sends them to step-up. */
+export class StepUpRequiredError extends ForbiddenError {
+  constructor() {
+    super('desk-pcs.step_up.needed');
+  }
+}

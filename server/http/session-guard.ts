@@ -14,7 +14,9 @@ export function sessionUser(deps: Pick<Deps, 'auth' | 'clock' | 'config'>, sessi
   const now = deps.clock.now().getTime();
   const idle = session.lastSeenAt !== undefined && now - session.lastSeenAt > deps.config.staffIdleMinutes * 60_000;
   const tooOld = session.signedInAt !== undefined && now - session.signedInAt > deps.config.sessionAbsoluteHours * 3600_000;
-  return idle || tooOld ? null : deps.auth.currentUser(session.userId);
+  if (idle || tooOld) return null;
+  const user = deps.auth.currentUser(session.userId);
+  return user && session.viaPin ? { ...user, viaPin: true } : user;
 }
 
 /**

@@ -12,6 +12,10 @@ declare module 'express-session' {
     lastSeenAt?: number;
     lang?: string;
     flash?: { kind: 'success' | 'info' | 'error'; key: string; params?: Record<string, string | number> };
+    /** The shift on a registered desk PC, started by a full sign-in there (server/features/desk-pcs). */
+    deskShift?: { deskPcId: number };
+    /** This person was switched in by PIN and has not confirmed their password since (step-up). */
+    viaPin?: boolean;
     /** Feature-owned scratch space (e.g. an unfinished booking); keyed by feature name. */
     drafts?: Record<string, unknown>;
   }

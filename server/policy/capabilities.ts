@@ -54,6 +54,7 @@ export const CAPABILITIES = {
   'audit.read': { scope: 'global', roles: ['admin'], means: 'Read the audit log' },
   'outbox.manage': { scope: 'global', roles: ['admin'], means: 'See outgoing e-mail and retry it' },
   'retention.configure': { scope: 'global', roles: ['admin'], means: 'Change how long personal data is kept' },
+  'deskpcs.manage': { scope: 'branch', roles: MANAGERS, means: "Register a branch's shared desk PCs (PIN quick switch) and revoke them" },
   'escalations.configure': { scope: 'global', roles: ['admin'], means: 'Set the Digihulplijn number, hours and chat limits' },
 } as const satisfies Record<string, CapabilityRule>;
 

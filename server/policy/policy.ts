@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError } from '../http/errors';
+import { ForbiddenError, NotFoundError, StepUpRequiredError } from '../http/errors';
 import type { Actor } from '../lib/actor';
 import { CAPABILITIES, type Capability, type Role } from './capabilities';
 
@@ -13,6 +13,16 @@ export interface CurrentUser {
   role: Role;
   branchIds: number[];
   mustChangePassword: boolean;
+  /** Switched in on a shared desk PC with a PIN (server/features/desk-pcs): a volunteer's reach until step-up. */
+  viaPin?: boolean;
+}
+
+/**
+ * A PIN proves less than a password, so a person switched in by PIN holds only what a volunteer holds;
+ * anything more (management, statistics, exports) first asks for their full password (step-up).
+ */
+export function needsStepUp(user: CurrentUser, capability: Capability): boolean {
+  return user.viaPin === true && !roleMay('volunteer', capability);
 }
 
 /** Whether the role holds the capability at all (in some branch, for branch capabilities). */
@@ -36,6 +46,7 @@ export function may(user: CurrentUser | null | undefined, capability: Capability
  */
 export function assertMay(user: CurrentUser | null | undefined, capability: Capability, branchId?: number): asserts user is CurrentUser {
   if (!user || !roleMay(user.role, capability)) throw new ForbiddenError();
+  if (needsStepUp(user, capability)) throw new StepUpRequiredError();
   if (!may(user, capability, branchId)) throw new NotFoundError();
 }
 

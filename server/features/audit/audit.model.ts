@@ -10,4 +10,7 @@ export interface AuditEntry {
   branchId: number | null;
   ip: string | null;
   details: Record<string, unknown>;
+  /** The shared desk PC the action came from (server/features/desk-pcs), and its name; null elsewhere. */
+  deskPcId: number | null;
+  deskPcName: string | null;
 }

@@ -20,6 +20,7 @@ export interface NewAuditEntry {
   branchId?: number | null;
   ip?: string | null;
   details?: Record<string, unknown>;
+  deskPcId?: number | null;
 }
 
 export interface AuditFilter {
@@ -45,13 +46,14 @@ export class AuditRepository {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO audit_log (at, actor_user_id, actor_label, action, subject_type, subject_id, branch_id, ip, details)
-       VALUES (@at, @actorUserId, @actorLabel, @action, @subjectType, @subjectId, @branchId, @ip, @details)`,
+      `INSERT INTO audit_log (at, actor_user_id, actor_label, action, subject_type, subject_id, branch_id, ip, details, desk_pc_id)
+       VALUES (@at, @actorUserId, @actorLabel, @action, @subjectType, @subjectId, @branchId, @ip, @details, @deskPcId)`,
     );
     // One shape for every filter combination: absent filters are NULL and switch their condition off.
     this.findStmt = db.prepare(
       `SELECT id, at, actor_user_id AS actorUserId, actor_label AS actorLabel, action, subject_type AS subjectType,
-         subject_id AS subjectId, branch_id AS branchId, ip, details
+         subject_id AS subjectId, branch_id AS branchId, ip, details,
+         desk_pc_id AS deskPcId, (SELECT name FROM desk_pcs WHERE desk_pcs.id = audit_log.desk_pc_id) AS deskPcName
        FROM audit_log
        WHERE (@action IS NULL OR action = @action)
          AND (@actor IS NULL OR actor_user_id = @actor)
@@ -92,6 +94,7 @@ export class AuditRepository {
       branchId: e.branchId ?? null,
       ip: e.ip ?? null,
       details: JSON.stringify(e.details ?? {}),
+      deskPcId: e.deskPcId ?? null,
     });
   }
 

@@ -5,6 +5,7 @@ import type { AuditEntry } from './audit.model';
 export type { AuditEntry };
 import { addDays, zonedInstant, type LocalDate } from '../../lib/time';
 import type { Actor } from '../../lib/actor';
+import type { RequestContext } from '../../lib/request-context';
 import { assertActorMay } from '../../policy/policy';
 import { normaliseContact } from '../privacy/contact';
 
@@ -48,6 +49,8 @@ export class AuditService {
   constructor(
     private readonly repo: AuditRepository,
     private readonly clock: Clock,
+    /** The request being served: its desk PC goes on every row written during it (server/lib/request-context.ts). */
+    private readonly context?: RequestContext,
   ) {}
 
   /** Records one event. Call inside the same transaction as the change it describes. */
@@ -62,6 +65,7 @@ export class AuditService {
       branchId: event.branchId,
       ip: actor.ip,
       details: event.details,
+      deskPcId: this.context?.current()?.deskPcId ?? null,
     });
   }
 

@@ -14,10 +14,17 @@ const MAX_ENTRIES = 5;
 const MAX_AGE_MS = 180 * 24 * 3600_000;
 const ENTRY = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
 
+/**
+ * HMAC-SHA256 of a cookie's payload under a key of its own per purpose, derived from the session secret, so
+ * a device signature is never a session signature (nor a desk PC's, server/features/desk-pcs).
+ */
+export function cookieSignature(secret: string, purpose: string, payload: string): string {
+  const key = crypto.createHmac('sha256', secret).update(purpose).digest();
+  return crypto.createHmac('sha256', key).update(payload).digest('base64url');
+}
+
 function signature(secret: string, nonce: string, email: string): string {
-  // A key of its own, derived from the session secret, so a device signature is never a session signature.
-  const key = crypto.createHmac('sha256', secret).update('device-cookie').digest();
-  return crypto.createHmac('sha256', key).update(`${nonce}|${email.trim().toLowerCase()}`).digest('base64url');
+  return cookieSignature(secret, 'device-cookie', `${nonce}|${email.trim().toLowerCase()}`);
 }
 
 /** A cookie for the route to set; this file stays free of Express (see eslint.config.js). */
