@@ -71,7 +71,10 @@ export function insertBranchRecords(t: TestApp, branch: number, tag: string, exp
       .prepare(`INSERT INTO callback_requests (branch_id, question_id, phone, preferred_moment, consent_at, created_at) VALUES (?, ?, '0612345678', 'ochtend', ?, ?)`)
       .run(branch, question, now, now).lastInsertRowid,
   );
-  return { branch, appointment, walkin, question, closure, partner, tile, ...loans, escalation, callback };
+  const deskPc = Number(
+    db.prepare(`INSERT INTO desk_pcs (branch_id, name, registered_at) VALUES (?, ?, ?)`).run(branch, `Balie ${tag}`, now).lastInsertRowid,
+  );
+  return { branch, appointment, walkin, question, closure, partner, tile, ...loans, escalation, callback, deskPc };
 }
 
 /** Loans: an available device, one on loan, one waiting for its wipe, and a waiting reservation. */

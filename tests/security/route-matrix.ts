@@ -26,6 +26,8 @@ export interface BranchRecords {
   escalation: number;
   /** An open callback request of the branch (experts read its phone number, audited). */
   callback: number;
+  /** A registered desk PC of the branch. */
+  deskPc: number;
 }
 
 export interface Fixture {
@@ -185,6 +187,17 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'GET /admin/audit': [global('audit.read', '/admin/audit')],
   'GET /admin/retention': [global('retention.configure', '/admin/retention')],
   'POST /admin/retention': [global('retention.configure', '/admin/retention')],
+  // Desk PCs and the PIN quick switch: whether /switch takes a PIN depends on the browser's desk PC cookie
+  // and the shift, not on a role (see server/features/desk-pcs/desk-pcs.routes.test.ts).
+  'GET /admin/desk-pcs': [global('deskpcs.manage', '/admin/desk-pcs')],
+  'POST /admin/desk-pcs': [scoped('deskpcs.manage', () => '/admin/desk-pcs', (r) => ({ branch: String(r.branch), name: 'Balie 2' }))],
+  'POST /admin/desk-pcs/:id/revoke': [scoped('deskpcs.manage', (r) => `/admin/desk-pcs/${r.deskPc}/revoke`)],
+  'GET /account/pin': [{ access: 'signed-in', url: fixed('/account/pin') }],
+  'POST /account/pin': [{ access: 'signed-in', url: fixed('/account/pin') }],
+  'GET /account/step-up': [{ access: 'signed-in', url: fixed('/account/step-up') }],
+  'POST /account/step-up': [{ access: 'signed-in', url: fixed('/account/step-up') }],
+  'GET /switch': [pub('/switch')],
+  'POST /switch': [pub('/switch')],
   'GET /admin/escalations': [global('escalations.configure', '/admin/escalations')],
   'POST /admin/escalations': [global('escalations.configure', '/admin/escalations')],
   'GET /admin/subjects': [global('subjects.manage', '/admin/subjects')],
