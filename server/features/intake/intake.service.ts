@@ -123,8 +123,8 @@ export class IntakeService {
 
   /**
    * Registers one question: in the given visit, or in a new one started now. Returns both ids so the
-   * form can offer "another question for this visitor". Not audited: registering is the everyday,
-   * anonymous work itself (the record carries who and when); corrections and undos are audited.
+   * form can offer "another question for this visitor". The question holds no personal data; the audit
+   * row says who registered it and, on a shared desk PC, from which one (#14), since volunteers switch there.
    */
   register(user: CurrentUser, start: VisitStart | { visitId: number }, fields: QuestionFields, source: 'tally' | 'form' = 'form'): { visitId: number; questionId: number } {
     const now = this.clock.now();
@@ -154,6 +154,10 @@ export class IntakeService {
       const questionId = this.repo.insertQuestion(
         { ...fields, visitId: visit.id, branchId: visit.branchId, channelId: visit.channelId, localDate: visit.localDate, source, userId: user.id },
         now.toISOString(),
+      );
+      this.audit.record(
+        { userId: user.id, label: user.email, ip: null, user },
+        { action: 'intake.question_registered', subjectType: 'question', subjectId: questionId, branchId: visit.branchId },
       );
       return { visitId: visit.id, questionId, branchId: visit.branchId };
     });
