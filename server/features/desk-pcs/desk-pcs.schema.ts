@@ -22,7 +22,8 @@ export const pinSchema = z
       .string()
       .regex(/^\d{6,12}$/, 'desk-pcs.errors.pin_format')
       .refine((pin) => !guessable(pin), 'desk-pcs.errors.pin_guessable'),
-    pin_confirm: z.string(),
+    // Digits only, like the PIN itself; anything else cannot match it.
+    pin_confirm: z.string().regex(/^\d{0,12}$/, 'desk-pcs.errors.pin_mismatch'),
   })
   .refine((v) => v.pin === v.pin_confirm, { path: ['pin_confirm'], message: 'desk-pcs.errors.pin_mismatch' });
 
@@ -31,7 +32,7 @@ export const switchSchema = z
   .object({
     person: fields.oneLine().regex(/^([1-9]\d{0,15})?$/, 'validation.invalid'),
     email: fields.oneLine().max(254, 'validation.too_long'),
-    pin: z.string().min(1, 'validation.required').max(100, 'validation.too_long'),
+    pin: z.string().min(1, 'validation.required').max(100, 'validation.too_long').regex(/^\d+$/, 'desk-pcs.errors.pin_format'),
     next: fields.oneLine().optional(),
   })
   .refine((v) => v.person !== '' || v.email !== '', { path: ['person'], message: 'desk-pcs.errors.who' });
