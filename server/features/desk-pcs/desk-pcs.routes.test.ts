@@ -65,6 +65,8 @@ describe('desk PCs and the PIN quick switch (#14)', () => {
   test('full sign-in, PIN switch to a second volunteer, an intake registered: audited as that volunteer from that desk PC', async () => {
     const { agent, deskPcId } = await deskPcBrowser('Balie 1 links');
     await signIn(agent, 'vol1@bieb.nl');
+    // The full sign-in itself is already put on the desk PC.
+    expect(audit('sign_in.succeeded').at(-1)).toMatchObject({ actor_user_id: vol1, desk_pc_id: deskPcId });
     const desk = await agent.get(`/desk?branch=${branchA}`);
     expect(desk.text).toContain('href="/switch?next=');
 
