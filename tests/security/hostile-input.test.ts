@@ -4,6 +4,8 @@ import { listRoutes } from '../helpers/routes';
 import { may, type CurrentUser, type Role } from '../../server/policy/policy';
 import { ROUTE_MATRIX, type Fixture, type RouteCase } from './route-matrix';
 import { buildMatrixFixture, MATRIX_EMAILS } from './branch-records';
+import { deskPcCookie } from '../../server/features/desk-pcs/desk-pc-cookie';
+import { SYSTEM_ACTOR } from '../../server/lib/actor';
 
 /**
  * Hostile input on every form (issue 12 item 8, SPEC §7): every POST route of the real app — the list comes
@@ -305,6 +307,19 @@ const FORM_PAGES: Record<string, FormPage> = {
         .set('Cookie', s.cookie)
         .type('form')
         .send({ _csrf: csrfFrom(page.text), name: 'Burger', email: 'burger@example.nl', phone: '', language: 'nl' });
+    },
+  },
+  // The quick switch takes a PIN only on a desk PC during a shift (elsewhere 403 before the form is read): the
+  // desk PC of branch A of its own (the matrix's one gets revoked by another form meanwhile), and a full sign-in there.
+  'POST /switch': {
+    page: () => '/switch',
+    prepare: async (s, f) => {
+      const pc = deskPcCookie(t.config, t.deps.deskPcs.register(SYSTEM_ACTOR, f.A.branch, 'Balie hostile'));
+      s.cookie = `${s.cookie}; ${pc.name}=${pc.value}`;
+      const res = await request(t.app).post('/login').set('Cookie', s.cookie).type('form').send({ _csrf: s.token, email: MATRIX_EMAILS.volunteer, password: 'demo-demo-demo' });
+      const sid = ((res.headers['set-cookie'] as unknown as string[]) ?? []).find((c) => c.startsWith('dichterbij.sid='))!.split(';')[0];
+      s.cookie = `${sid}; ${pc.name}=${pc.value}`;
+      s.token = csrfFrom((await getPage(s, '/switch')).text);
     },
   },
   // Its own devices (the matrix's device gets its status changed by another form meanwhile), one per odd value.
