@@ -46,22 +46,23 @@ export class LoanReminders {
   }
 
   private compose(loan: LoanView, kind: 'overdue' | 'due_soon'): ComposedMail {
-    // The borrower's own choice when lending (Dutch unless they chose English).
+    // The borrower's own choice when lending (Dutch unless they chose another). The texts live in the public
+    // namespace loan-mail, written in all six citizen languages; the device name is the form used mid-sentence.
     const lang = loan.borrowerLanguage;
     const t = this.translations.translator(lang);
     const branch = this.branches.get(loan.branchId);
-    const device = t(`loans.type.${loan.deviceType}`).toLowerCase();
+    const device = t(`loan-mail.device.${loan.deviceType}`);
     const date = formatLocal(new Date(`${loan.dueDate}T12:00:00Z`), 'dddd D MMMM', lang);
     const params = { name: loan.borrowerName, device, date, tag: loan.assetTag, branch: branch.name, phone: branch.phone || '-' };
     return this.mailer.compose({
       to: loan.borrowerContact,
       template: 'notice',
       lang,
-      subjectKey: `loans.mail.${kind}.subject`,
+      subjectKey: `loan-mail.${kind}.subject`,
       subjectParams: { device, date },
       data: {
-        heading: t(`loans.mail.${kind}.heading`, params),
-        paragraphs: [t(`loans.mail.${kind}.body`, params), t('loans.mail.where', params), t('loans.mail.renew', params)],
+        heading: t(`loan-mail.${kind}.heading`, params),
+        paragraphs: [t(`loan-mail.${kind}.body`, params), t('loan-mail.where', params), t('loan-mail.renew', params)],
       },
       related: { type: `loan_${kind}`, id: loan.id },
     });
