@@ -1,5 +1,6 @@
 import { createTestApp, createBranch, createUser, csrfFrom, signedIn, type TestApp } from '../../tests/helpers/test-app';
 import { FakeClock } from '../lib/clock';
+import { asKiosk } from '../../tests/helpers/arrival';
 
 /**
  * The booking steps on a library kiosk (a browser with the kiosk cookie) carry the idle reset; at home and
@@ -25,7 +26,7 @@ describe('kiosk idle reset on the booking pages', () => {
     expect(home.text).toContain('autocomplete="name"');
 
     const kiosk = t.agent();
-    await kiosk.get(`/check-in?branch=${branch}`);
+    asKiosk(kiosk, branch);
     const page = await kiosk.get(details());
     expect(page.status).toBe(200);
     expect(page.text).toContain('data-reset-after="42"');
@@ -44,7 +45,7 @@ describe('kiosk idle reset on the booking pages', () => {
   test('signed-in staff on a kiosk browser get no countdown', async () => {
     await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
     const agent = await signedIn(t, 'vol@bieb.nl');
-    await agent.get(`/check-in?branch=${branch}`);
+    asKiosk(agent, branch);
     const page = await agent.get(`/appointments?branch=${branch}`);
     expect(page.status).toBe(200);
     expect(page.text).not.toContain('data-reset-after');
@@ -52,7 +53,7 @@ describe('kiosk idle reset on the booking pages', () => {
 
   test("the kiosk's start page forgets the unfinished booking of the person before", async () => {
     const kiosk = t.agent();
-    await kiosk.get(`/check-in?branch=${branch}`);
+    asKiosk(kiosk, branch);
     const form = await kiosk.get(details());
     const res = await kiosk.post(details()).type('form').send({ _csrf: csrfFrom(form.text), name: 'Vorige Bezoeker', email: 'vorige@example.nl', phone: '', language: 'nl' });
     expect(res.status).toBe(303);

@@ -1,0 +1,136 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startLiveServer, type LiveServer } from '../helpers/live-server';
+import { createBranch, createUser } from '../helpers/test-app';
+import { addBooking } from '../helpers/arrival';
+import { expectAccessible, launchBrowser, newContext, signInWithBrowser } from '../helpers/browser';
+import { FakeClock } from '../../server/lib/clock';
+import { KIOSK_COOKIE } from '../../server/http/kiosk';
+
+const TODAY = '2026-03-02';
+/** Short, so the inactivity reset can be watched happen. */
+const IDLE_SECONDS = 3;
+
+/**
+ * Issue #15 items 1, 2, 3 and issue #13 item 5 in Chromium: a visitor takes a number for a topic with one clear
+ * action; a citizen's browser cannot become a kiosk without a staff sign-in; a kiosk browser shows the public
+ * pages in kiosk mode and returns to the Dutch start page after inactivity; the desk at 320 px.
+ */
+describe('kiosk and desk usability in Chromium', () => {
+  let server: LiveServer;
+  let browser: Browser;
+  let branchId: number;
+  const clock = new FakeClock('2026-03-02T09:00:00Z');
+
+  beforeAll(async () => {
+    server = await startLiveServer({ clock, env: { KIOSK_IDLE_SECONDS: String(IDLE_SECONDS) } });
+    branchId = createBranch(server.deps, { name: 'Centrale Bibliotheek', desks: 2 });
+    await createUser(server.deps, 'volunteer', [branchId], 'vera@bieb.test');
+    addBooking(server.deps, { branchId, date: TODAY, time: '10:30', code: 'K7M2QXA', name: 'Mevrouw Jansen' });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** A browser that already is the branch's kiosk (the set-up itself is tested below). */
+  async function kioskContext(width: number, javaScriptEnabled = true): Promise<BrowserContext> {
+    const context = await newContext(browser, { width, javaScriptEnabled });
+    await context.addCookies([{ name: KIOSK_COOKIE, value: String(branchId), url: server.url }]);
+    return context;
+  }
+
+  test.each([320, 1280])('a visitor takes a number for a topic with one tap that says what it does (%i px)', async (width) => {
+    const context = await kioskContext(width);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/check-in`);
+    await expectAccessible(page, `kiosk-start-${width}`, { fitsWidth: true });
+    // One way to take a number: the topic tiles, each saying what it does; no second "give me a number" button.
+    const walkinButtons = page.locator('form[action="/check-in/walk-in"] button[type=submit]');
+    expect(await walkinButtons.allTextContents()).toEqual(expect.arrayContaining(['Nummer voor DigiD', 'Nummer voor iets anders']));
+    expect(await page.getByRole('button', { name: 'Geef mij een nummer' }).count()).toBe(0);
+    await Promise.all([page.waitForURL(/\/check-in\/ticket\//), page.getByRole('button', { name: 'Nummer voor DigiD' }).click()]);
+    expect(await page.locator('.ticket-number').textContent()).toMatch(/^\d+$/);
+    expect(await page.locator('.ticket').textContent()).toContain('DigiD');
+    await expectAccessible(page, `kiosk-ticket-${width}`, { fitsWidth: true });
+    await context.close();
+  });
+
+  test('checking in with a booking code stays one field and one button', async () => {
+    const context = await kioskContext(320, false);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/check-in`);
+    await page.fill('#code', 'K7M2QXA');
+    await Promise.all([page.waitForURL(/\/check-in\/result/), page.getByRole('button', { name: 'Aanmelden met code' }).click()]);
+    expect(await page.locator('h1').textContent()).toContain('u bent aangemeld');
+    await context.close();
+  });
+
+  test.each([320, 1280])("a citizen's browser cannot become a kiosk without a staff sign-in (%i px)", async (width) => {
+    const context = await newContext(browser, { width });
+    const page = await context.newPage();
+    // From the public start page, "Ik ben er" explains where to check in; it does not offer to set up a kiosk.
+    await page.goto(`${server.url}/`);
+    await Promise.all([page.waitForURL(/\/check-in$/), page.getByRole('link', { name: /Ik ben er/ }).click()]);
+    expect(await page.locator('h1').textContent()).not.toContain('Kies de vestiging');
+    expect(await page.locator(`a[href^="/check-in?branch="]`).count()).toBe(0);
+    await expectAccessible(page, `check-in-at-home-${width}`, { fitsWidth: true });
+    // The old set-up link and the set-up page itself do nothing for someone who is not signed in.
+    await page.goto(`${server.url}/check-in?branch=${branchId}`);
+    await page.goto(`${server.url}/check-in/setup`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    // Even a forged form post (without the session's CSRF token) does not set the cookie.
+    const forged = await page.request.post(`${server.url}/check-in/setup`, { form: { branch: String(branchId) }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    expect((await context.cookies()).map((c) => c.name)).not.toContain(KIOSK_COOKIE);
+    await context.close();
+  });
+
+  test('a volunteer sets up the kiosk after signing in; the browser is signed out and shows the kiosk', async () => {
+    const context = await newContext(browser, { width: 1280 });
+    const page = await context.newPage();
+    await signInWithBrowser(page, server.url, 'vera@bieb.test');
+    await page.goto(`${server.url}/check-in/setup`);
+    await expectAccessible(page, 'kiosk-setup-1280', { fitsWidth: true });
+    await Promise.all([page.waitForURL(/\/check-in$/), page.getByRole('button', { name: /kiosk/i }).click()]);
+    expect((await context.cookies()).find((c) => c.name === KIOSK_COOKIE)?.value).toBe(String(branchId));
+    expect(await page.locator('h1').textContent()).toBe('Welkom bij Centrale Bibliotheek');
+    // Nobody is left signed in on a public screen.
+    await page.goto(`${server.url}/desk`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await context.close();
+  });
+
+  test('kiosk mode: larger text, no links that leave the site, and the booking flow returns to the Dutch start page', async () => {
+    const context = await kioskContext(1280);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/language/en?back=/book`);
+    expect(await page.locator('body').getAttribute('class')).toContain('kiosk-mode');
+    // External links (the helpline's phone number is fine: it is not a web page) are shown as text.
+    expect(await page.locator('a[href^="http"]').count()).toBe(0);
+    await page.waitForURL(/\/check-in$/, { timeout: (IDLE_SECONDS + 5) * 1000 });
+    expect(await page.locator('html').getAttribute('lang')).toBe('nl');
+    expect(await page.locator('h1').textContent()).toBe('Welkom bij Centrale Bibliotheek');
+    await context.close();
+  });
+
+  async function signedInDesk(width: number): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await newContext(browser, { width });
+    const page = await context.newPage();
+    await signInWithBrowser(page, server.url, 'vera@bieb.test');
+    return { context, page };
+  }
+
+  test.each([320, 1280])('the desk: queue first, every row action visible, calling stays on the desk (%i px)', async (width) => {
+    server.deps.arrival.takeNumber(branchId, 'digid');
+    const { context, page } = await signedInDesk(width);
+    await page.goto(`${server.url}/desk`);
+    await expectAccessible(page, `desk-${width}`, { fitsWidth: true });
+    const call = page.locator('#queue-panel form[action$="/call"] button').first();
+    const box = await call.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= width).toBe(true);
+    await Promise.all([page.waitForURL(/\/desk\?branch=\d+#queue-panel$/), call.click()]);
+    expect(await page.locator('.notice-success').textContent()).toMatch(/Nummer \d+ opgeroepen naar balie 1\./);
+    await context.close();
+  });
+});
