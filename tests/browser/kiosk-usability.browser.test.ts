@@ -106,31 +106,54 @@ describe('kiosk and desk usability in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/language/en?back=/book`);
     expect(await page.locator('body').getAttribute('class')).toContain('kiosk-mode');
-    // External links (the helpline's phone number is fine: it is not a web page) are shown as text.
-    expect(await page.locator('a[href^="http"]').count()).toBe(0);
+    // Links that leave the site (another web site, a phone number) are shown as text.
+    const privacy = await context.newPage();
+    await privacy.goto(`${server.url}/privacy`);
+    expect(await privacy.locator('a[href^="http"], a[href^="tel:"]').count()).toBe(0);
+    expect(await privacy.locator('main').textContent()).toContain('autoriteitpersoonsgegevens.nl');
+    await privacy.close();
     await page.waitForURL(/\/check-in$/, { timeout: (IDLE_SECONDS + 5) * 1000 });
     expect(await page.locator('html').getAttribute('lang')).toBe('nl');
     expect(await page.locator('h1').textContent()).toBe('Welkom bij Centrale Bibliotheek');
     await context.close();
   });
 
-  async function signedInDesk(width: number): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await newContext(browser, { width });
+  async function signedInDesk(width: number, javaScriptEnabled: boolean): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await newContext(browser, { width, javaScriptEnabled });
     const page = await context.newPage();
     await signInWithBrowser(page, server.url, 'vera@bieb.test');
     return { context, page };
   }
 
-  test.each([320, 1280])('the desk: queue first, every row action visible, calling stays on the desk (%i px)', async (width) => {
-    server.deps.arrival.takeNumber(branchId, 'digid');
-    const { context, page } = await signedInDesk(width);
+  test.each([
+    [320, false],
+    [1280, true],
+  ])('the desk: queue first, every row action visible, calling says who was called (%i px, JavaScript %s)', async (width, javaScriptEnabled) => {
+    const { number } = server.deps.arrival.takeNumber(branchId, 'digid');
+    const { context, page } = await signedInDesk(width, javaScriptEnabled);
     await page.goto(`${server.url}/desk`);
     await expectAccessible(page, `desk-${width}`, { fitsWidth: true });
-    const call = page.locator('#queue-panel form[action$="/call"] button').first();
-    const box = await call.boundingBox();
-    expect(box && box.x >= 0 && box.x + box.width <= width).toBe(true);
-    await Promise.all([page.waitForURL(/\/desk\?branch=\d+#queue-panel$/), call.click()]);
-    expect(await page.locator('.notice-success').textContent()).toMatch(/Nummer \d+ opgeroepen naar balie 1\./);
+    // The queue is the first panel, the appointments the second.
+    expect(await page.locator('.desk-panel').first().getAttribute('id')).toBe('queue-panel');
+    expect(await page.locator('.desk-panel').nth(1).getAttribute('id')).toBe('appointments-today');
+    // Every action of the row is inside the screen, not cut off.
+    const row = page.locator('#queue-panel tbody tr').filter({ hasText: `Nummer ${number}` });
+    for (const button of await row.locator('button').all()) {
+      const box = await button.boundingBox();
+      expect([await button.textContent(), box && box.x >= 0 && box.x + box.width <= width]).toEqual([await button.textContent(), true]);
+    }
+    const call = row.locator('form[action$="/call"] button');
+    if (javaScriptEnabled) {
+      // Live (socket.io): no page load, the same message in a status region.
+      await page.waitForSelector('.desk-panels[data-live="on"]');
+      await call.click();
+      await page.waitForSelector('[data-desk-status]:not([hidden])');
+      expect(await page.locator('[data-desk-status]').textContent()).toBe(`Nummer ${number} opgeroepen naar balie 1.`);
+    } else {
+      await Promise.all([page.waitForURL(/\/desk\?branch=\d+#queue-panel$/), call.click()]);
+      expect(await page.locator('.notice-success:not([data-desk-status])').textContent()).toContain(`Nummer ${number} opgeroepen naar balie 1.`);
+      await expectAccessible(page, `desk-called-${width}`, { fitsWidth: true });
+    }
     await context.close();
   });
 });
