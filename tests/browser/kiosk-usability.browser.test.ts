@@ -118,6 +118,26 @@ describe('kiosk and desk usability in Chromium', () => {
     await context.close();
   });
 
+  test('the survey: five faces on one row at 320 px, each with its words under it; on a kiosk it resets too', async () => {
+    // A phone first (on a kiosk the short test timeout would reset the page while axe runs).
+    const phone = await newContext(browser, { width: 320 });
+    const page = await phone.newPage();
+    await page.goto(`${server.url}/survey?branch=${branchId}`);
+    const labels = page.locator('fieldset').first().locator('.scale-option label');
+    expect(await labels.count()).toBe(5);
+    const tops = await Promise.all((await labels.all()).map(async (l) => Math.round((await l.boundingBox())!.y)));
+    expect(new Set(tops).size).toBe(1);
+    expect((await labels.allTextContents()).map((s) => s.trim())).toEqual(['Heel ontevreden', 'Ontevreden', 'Gaat wel', 'Tevreden', 'Heel tevreden']);
+    await expectAccessible(page, 'survey-320', { fitsWidth: true });
+    await phone.close();
+    // Kiosk mode: the countdown back to the Dutch start page.
+    const kiosk = await kioskContext(320);
+    const k = await kiosk.newPage();
+    await k.goto(`${server.url}/survey?branch=${branchId}`);
+    expect(await k.locator('[data-reset-url="/language/nl?back=/check-in"]').count()).toBe(1);
+    await kiosk.close();
+  });
+
   async function signedInDesk(width: number, javaScriptEnabled: boolean): Promise<{ context: BrowserContext; page: Page }> {
     const context = await newContext(browser, { width, javaScriptEnabled });
     const page = await context.newPage();
