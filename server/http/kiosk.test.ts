@@ -63,4 +63,26 @@ describe('kiosk idle reset on the booking pages', () => {
     expect(after.status).toBe(200);
     expect(after.text).not.toContain('Vorige Bezoeker');
   });
+
+  test('kiosk mode (issue #13 item 5): larger text, links that leave the site as text; at home and for staff: links', async () => {
+    const home = await t.agent().get('/privacy');
+    expect(home.text).not.toContain('kiosk-mode');
+    expect(home.text).toContain('href="https://autoriteitpersoonsgegevens.nl"');
+    expect(home.text).toContain('href="tel:08001508"');
+
+    const kiosk = asKiosk(t.agent(), branch);
+    for (const url of ['/privacy', '/', '/book', `/survey?branch=${branch}`]) {
+      const page = await kiosk.get(url);
+      expect([url, page.status]).toEqual([url, 200]);
+      expect([url, /<body class="[^"]*kiosk-mode/.test(page.text)]).toEqual([url, true]);
+      expect([url, page.text.match(/href="(https?:|tel:|mailto:)[^"]*"/g)]).toEqual([url, null]);
+    }
+    expect((await kiosk.get('/privacy')).text).toContain('<span class="outbound-text" lang="nl">autoriteitpersoonsgegevens.nl</span>');
+    // The survey on a kiosk goes back to the Dutch start page after a while, like the booking pages.
+    expect((await kiosk.get(`/survey?branch=${branch}`)).text).toContain('data-reset-url="/language/nl?back=/check-in"');
+
+    await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const staff = asKiosk(await signedIn(t, 'vol@bieb.nl'), branch);
+    expect((await staff.get('/privacy')).text).not.toContain('kiosk-mode');
+  });
 });
