@@ -8,6 +8,7 @@ import { VIEWS_DIR } from './paths';
 import { securityHeaders } from './http/security';
 import { templateLocals } from './http/locals';
 import { sessionGuard } from './http/session-guard';
+import { kioskMode } from './http/kiosk';
 import { createCsrf } from './http/csrf';
 import { errorHandler, notFound } from './http/error-handler';
 import { healthRouter } from './features/health/health.routes';
@@ -76,6 +77,7 @@ export function createApp(deps: Deps): Express {
   app.use(templateLocals(deps));
   app.use(sessionGuard(deps));
   app.use(deskPcContext(deps, deps.requestContext));
+  app.use(kioskMode);
   const csrf = createCsrf();
   app.use(csrf.protect);
 

@@ -109,6 +109,11 @@
     var payload = { kind: form.getAttribute('data-kind'), id: Number(form.getAttribute('data-id')), desk: select ? Number(select.value) : 1 };
     socket.timeout(3000).emit('queue.call', payload, function (err, ack) {
       if (err || !ack || !ack.ok) { form.dataset.viaForm = '1'; form.submit(); return; }
+      var status = document.querySelector('[data-desk-status]');
+      if (status && form.dataset.called) {
+        status.textContent = form.dataset.called.replace('{desk}', String(payload.desk));
+        status.hidden = false;
+      }
       schedule();
     });
   }, true);

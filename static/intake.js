@@ -12,6 +12,9 @@
   var step = form.querySelector('[data-step-button]');
   if (org && topic && source && source.content) {
     if (step) step.parentNode.removeChild(step);
+    // Without the button, the hint must not mention it.
+    var firstHint = document.getElementById('topic-hint');
+    if (firstHint && form.dataset.topicHintJs) firstHint.textContent = form.dataset.topicHintJs;
     org.addEventListener('change', function () {
       var empty = topic.options[0];
       while (topic.options.length > 1) topic.remove(1);
@@ -23,6 +26,21 @@
       var hint = document.getElementById('topic-hint');
       if (hint) hint.hidden = !!org.value;
     });
+  }
+
+  // "Doorverwezen naar" only when the result is "referred" (without this file it is labelled as such).
+  var partnerField = form.querySelector('[data-partner-field]');
+  var outcomes = form.querySelectorAll('input[name="outcome"]');
+  if (partnerField && outcomes.length) {
+    var syncPartner = function () {
+      var chosen = form.querySelector('input[name="outcome"]:checked');
+      var referred = !!chosen && chosen.getAttribute('data-key') === 'referred';
+      var select = partnerField.querySelector('select');
+      if (!referred && select && select.value && !partnerField.hidden) select.value = '';
+      partnerField.hidden = !referred && !(select && select.value);
+    };
+    Array.prototype.forEach.call(outcomes, function (r) { r.addEventListener('change', syncPartner); });
+    syncPartner();
   }
 
   // A running timer that picks the duration bucket, until the volunteer picks one by hand.

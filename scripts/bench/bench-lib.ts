@@ -122,6 +122,11 @@ export class Session {
   private readonly cookies = new Map<string, string>();
   constructor(readonly base: string) {}
 
+  /** A cookie this browser carries from now on (e.g. the kiosk cookie a volunteer's set-up leaves). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   cookieHeader(): Record<string, string> {
     return this.cookies.size ? { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {};
   }

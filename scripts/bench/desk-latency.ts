@@ -13,6 +13,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from '../../server/db/driver';
 import { io as connect, type Socket } from 'socket.io-client';
 import { Session, freePort, kb, printTable, productionEnv, seededDatabase, startCompiledServer } from './bench-lib';
+import { KIOSK_COOKIE } from '../../server/http/kiosk';
 
 const DESKS = Number(process.env.BENCH_DESKS ?? 200);
 // At most 120: the kiosk's walk-in form is rate-limited per client (WALKINS_LIMIT in arrival.routes.ts).
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
     console.log(`${sockets.length} desk sockets connected.`);
 
     const kiosk = new Session(server.url);
-    await kiosk.fetch(`/check-in?branch=${branchId}`);
+    kiosk.setCookie(KIOSK_COOKIE, String(branchId)); // as a volunteer's set-up leaves it
     const token = csrfOf((await kiosk.fetch('/check-in')).body.toString('utf8'));
     const body = new URLSearchParams({ _csrf: token, topic: 'digid' }).toString();
     const latencies: number[] = [];

@@ -7,6 +7,7 @@
  * Add pages to PUBLIC_PAGES / STAFF_PAGES; pages that answer 404 (a feature not built yet) are skipped with a note.
  */
 import { DEMO_PASSWORD } from '../../server/features/demo/demo.seed';
+import { KIOSK_COOKIE } from '../../server/http/kiosk';
 import { freePort, kb, printTable, productionEnv, seededDatabase, Session, startCompiledServer, tempDataDir, type RawResponse } from './bench-lib';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -38,7 +39,7 @@ export function publicPages(): PageSpec[] {
     { path: '/setup', emptyDb: true, contains: 'name="password"' },
     { path: '/', contains: 'href="/book"' },
     { path: '/login', contains: 'name="password"' },
-    { path: '/check-in (choose branch)', reach: async () => '/check-in', contains: 'href="/check-in?branch=' },
+    { path: '/check-in (not a kiosk)', reach: async () => '/check-in', contains: 'href="/check-in/setup"' },
     { path: '/survey (choose branch)', reach: async () => '/survey', contains: 'action="/survey"' },
     { path: '/privacy', contains: 'href="/toegankelijkheid"' },
     { path: '/toegankelijkheid', contains: 'WCAG 2.1' },
@@ -184,8 +185,8 @@ function citizenFlow(): PageSpec[] {
     {
       path: '/check-in (kiosk)',
       reach: async (s) => {
-        const res = await s.fetch(`/check-in?branch=${state.branch}`);
-        if (res.status !== 303) throw new Error(`/check-in?branch= answered ${res.status}`);
+        // The cookie a volunteer's set-up (POST /check-in/setup, staff only) leaves on the kiosk.
+        s.setCookie(KIOSK_COOKIE, String(state.branch));
         return '/check-in';
       },
       contains: 'name="code"',

@@ -1,5 +1,6 @@
 import { createTestApp, createBranch, createUser, csrfFrom, signedIn, type TestApp } from '../../tests/helpers/test-app';
 import { FakeClock } from '../lib/clock';
+import { asKiosk } from '../../tests/helpers/arrival';
 
 /**
  * The booking steps on a library kiosk (a browser with the kiosk cookie) carry the idle reset; at home and
@@ -25,7 +26,7 @@ describe('kiosk idle reset on the booking pages', () => {
     expect(home.text).toContain('autocomplete="name"');
 
     const kiosk = t.agent();
-    await kiosk.get(`/check-in?branch=${branch}`);
+    asKiosk(kiosk, branch);
     const page = await kiosk.get(details());
     expect(page.status).toBe(200);
     expect(page.text).toContain('data-reset-after="42"');
@@ -44,7 +45,7 @@ describe('kiosk idle reset on the booking pages', () => {
   test('signed-in staff on a kiosk browser get no countdown', async () => {
     await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
     const agent = await signedIn(t, 'vol@bieb.nl');
-    await agent.get(`/check-in?branch=${branch}`);
+    asKiosk(agent, branch);
     const page = await agent.get(`/appointments?branch=${branch}`);
     expect(page.status).toBe(200);
     expect(page.text).not.toContain('data-reset-after');
@@ -52,7 +53,7 @@ describe('kiosk idle reset on the booking pages', () => {
 
   test("the kiosk's start page forgets the unfinished booking of the person before", async () => {
     const kiosk = t.agent();
-    await kiosk.get(`/check-in?branch=${branch}`);
+    asKiosk(kiosk, branch);
     const form = await kiosk.get(details());
     const res = await kiosk.post(details()).type('form').send({ _csrf: csrfFrom(form.text), name: 'Vorige Bezoeker', email: 'vorige@example.nl', phone: '', language: 'nl' });
     expect(res.status).toBe(303);
@@ -61,5 +62,27 @@ describe('kiosk idle reset on the booking pages', () => {
     const after = await kiosk.get('/book/check');
     expect(after.status).toBe(200);
     expect(after.text).not.toContain('Vorige Bezoeker');
+  });
+
+  test('kiosk mode (issue #13 item 5): larger text, links that leave the site as text; at home and for staff: links', async () => {
+    const home = await t.agent().get('/privacy');
+    expect(home.text).not.toContain('kiosk-mode');
+    expect(home.text).toContain('href="https://autoriteitpersoonsgegevens.nl"');
+    expect(home.text).toContain('href="tel:08001508"');
+
+    const kiosk = asKiosk(t.agent(), branch);
+    for (const url of ['/privacy', '/', '/book', `/survey?branch=${branch}`]) {
+      const page = await kiosk.get(url);
+      expect([url, page.status]).toEqual([url, 200]);
+      expect([url, /<body class="[^"]*kiosk-mode/.test(page.text)]).toEqual([url, true]);
+      expect([url, page.text.match(/href="(https?:|tel:|mailto:)[^"]*"/g)]).toEqual([url, null]);
+    }
+    expect((await kiosk.get('/privacy')).text).toContain('<span class="outbound-text" lang="nl">autoriteitpersoonsgegevens.nl</span>');
+    // The survey on a kiosk goes back to the Dutch start page after a while, like the booking pages.
+    expect((await kiosk.get(`/survey?branch=${branch}`)).text).toContain('data-reset-url="/language/nl?back=/check-in"');
+
+    await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const staff = asKiosk(await signedIn(t, 'vol@bieb.nl'), branch);
+    expect((await staff.get('/privacy')).text).not.toContain('kiosk-mode');
   });
 });

@@ -34,3 +34,13 @@ export function kioskReset(config: Pick<Config, 'kioskIdleSeconds'>): RequestHan
     next();
   };
 }
+
+/**
+ * Kiosk mode for every public page on a library kiosk (issue #13 item 5): the layout adds `kiosk-mode` to the
+ * body (larger text) and views/partials/outbound-link.ejs shows links that would leave the site (other web
+ * sites, phone numbers) as plain text, so a visitor cannot wander off the kiosk. Not for signed-in staff.
+ */
+export const kioskMode: RequestHandler = (req, res, next) => {
+  res.locals.kioskMode = !res.locals.user && isKiosk(req.headers.cookie);
+  next();
+};

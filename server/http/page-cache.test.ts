@@ -89,7 +89,8 @@ describe('micro-cache for shared anonymous pages', () => {
     const hits = server.deps.pageCache.hits;
     const page = await get(`${server.url}/`, { cookie: staffCookie });
     expect(server.deps.pageCache.hits).toBe(hits);
-    expect(page.body.toString()).toContain('Afmelden');
+    // Issue #15: staff log in and out ("Inloggen", "Uitloggen"), never "aanmelden".
+    expect(page.body.toString()).toContain('Uitloggen');
     await get(`${server.url}/login`);
     expect(server.deps.pageCache.hits).toBe(hits);
   });

@@ -2,8 +2,8 @@ import request from 'supertest';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { startLiveServer, type LiveServer } from '../../tests/helpers/live-server';
 import { createBranch, createUser } from '../../tests/helpers/test-app';
-import { addBooking, signInLive } from '../../tests/helpers/arrival';
-import { cookiesOf, csrfFrom, sessionCookieOf } from '../../tests/helpers/forms';
+import { addBooking, kioskCookie, signInLive } from '../../tests/helpers/arrival';
+import { csrfFrom, sessionCookieOf } from '../../tests/helpers/forms';
 import { FakeClock } from '../lib/clock';
 import { registeredSocketEvents, sweepSessions, type AppSocket } from './attach';
 
@@ -59,12 +59,11 @@ function disconnected(socket: ClientSocket, timeoutMs = 1000): Promise<string> {
 
 /** A kiosk at the branch checks in with a code, over real HTTP. */
 async function kioskCheckIn(url: string, branchId: number, code: string): Promise<number> {
-  const setup = await request(url).get(`/check-in?branch=${branchId}`);
-  const kioskCookie = cookiesOf(setup)[0];
-  const page = await request(url).get('/check-in').set('Cookie', kioskCookie);
+  const kiosk = kioskCookie(branchId);
+  const page = await request(url).get('/check-in').set('Cookie', kiosk);
   const session = sessionCookieOf(page)!;
   const csrf = csrfFrom(page.text);
-  const res = await request(url).post('/check-in').set('Cookie', `${kioskCookie}; ${session}`).type('form').send({ _csrf: csrf, code });
+  const res = await request(url).post('/check-in').set('Cookie', `${kiosk}; ${session}`).type('form').send({ _csrf: csrf, code });
   return res.status;
 }
 

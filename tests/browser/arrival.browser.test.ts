@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import { startLiveServer, type LiveServer } from '../helpers/live-server';
 import { createBranch, createUser } from '../helpers/test-app';
-import { addBooking } from '../helpers/arrival';
+import { addBooking, becomeKiosk } from '../helpers/arrival';
 import { expectAccessible, launchBrowser, newContext, screenshot, signInWithBrowser } from '../helpers/browser';
 import { FakeClock } from '../../server/lib/clock';
 
@@ -100,7 +100,8 @@ describe('arrival: kiosk, live desk and queue display in Chromium', () => {
 
     const kioskContext = await newContext(browser, { javaScriptEnabled: false, width: 800 });
     const kiosk = await kioskContext.newPage();
-    await kiosk.goto(`${server.url}/check-in?branch=${branchId}`);
+    await becomeKiosk(kiosk, server.url, branchId);
+    await kiosk.goto(`${server.url}/check-in`);
     expect(new URL(kiosk.url()).pathname).toBe('/check-in');
     await expectAccessible(kiosk, 'arrival-kiosk-start-nojs');
     await kiosk.fill('#code', 'k7m2 qxa');
@@ -126,7 +127,8 @@ describe('arrival: kiosk, live desk and queue display in Chromium', () => {
   test('with JavaScript the kiosk counts down, offers more time, and resets; wrong codes are explained', async () => {
     const context = await newContext(browser, { width: 320, height: 700 });
     const kiosk = await context.newPage();
-    await kiosk.goto(`${server.url}/check-in?branch=${branchId}`);
+    await becomeKiosk(kiosk, server.url, branchId);
+    await kiosk.goto(`${server.url}/check-in`);
     await expectAccessible(kiosk, 'arrival-kiosk-start-320');
     await kiosk.fill('#code', 'ZZZZZZZ');
     await Promise.all([kiosk.waitForNavigation(), kiosk.click('text=Aanmelden')]);
@@ -156,7 +158,8 @@ describe('arrival: kiosk, live desk and queue display in Chromium', () => {
     await display.waitForTimeout(300);
 
     const kiosk = await (await newContext(browser, { javaScriptEnabled: false, width: 800 })).newPage();
-    await kiosk.goto(`${server.url}/check-in?branch=${branchId}`);
+    await becomeKiosk(kiosk, server.url, branchId);
+    await kiosk.goto(`${server.url}/check-in`);
     await Promise.all([kiosk.waitForNavigation(), kiosk.click('button[value=device]')]);
     expect(new URL(kiosk.url()).pathname).toMatch(/^\/check-in\/ticket\//);
     expect(await kiosk.textContent('.ticket-number')).toBe('1');

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import { becomeKiosk } from '../helpers/arrival';
 import { startLiveServer, type LiveServer } from '../helpers/live-server';
 import { createBranch, createUser } from '../helpers/test-app';
 import { addEscalation } from '../helpers/chat';
@@ -168,7 +169,8 @@ describe('kiosk privacy in Chromium: no personal value in storage, URLs or logs'
     // --- The appointment day: the kiosk checks in with the code, hands out a walk-in number, runs the survey.
     clock.set(new Date(Date.parse(startsAt!) - 10 * 60_000).toISOString());
     const { context: kiosk, page: k } = await watchedContext({ width: 800 });
-    await k.goto(`${server.url}/check-in?branch=${branchId}`);
+    await becomeKiosk(k, server.url, branchId);
+    await k.goto(`${server.url}/check-in`);
     await k.fill('#code', code);
     await submit(k, 'form.kiosk-code button[type=submit]');
     expect(new URL(k.url()).pathname).toBe('/check-in/result');
@@ -244,7 +246,8 @@ describe('kiosk privacy in Chromium: no personal value in storage, URLs or logs'
   test(`a booking on a kiosk goes back to the start after ${IDLE_SECONDS} s without input, and what was typed is gone`, async () => {
     clock.set('2026-03-03T08:00:00Z');
     const { context, page } = await watchedContext({ width: 800 });
-    await page.goto(`${server.url}/check-in?branch=${branchId}`); // this browser is the branch's kiosk now
+    await becomeKiosk(page, server.url, branchId);
+    await page.goto(`${server.url}/check-in`); // this browser is the branch's kiosk now
     await page.goto(`${server.url}/book/time?branch=${branchId}&topic=digid`);
     const startsAt = await page.locator('input[name=start]').first().getAttribute('value');
     await page.goto(`${server.url}/book/details?branch=${branchId}&topic=digid&start=${encodeURIComponent(startsAt!)}`);

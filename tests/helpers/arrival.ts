@@ -3,7 +3,23 @@ import request from 'supertest';
 import type { Deps } from '../../server/deps';
 import { AppointmentsRepository, type AppointmentStatus } from '../../server/features/appointments/appointments.repository';
 import { zonedInstant } from '../../server/lib/time';
+import type TestAgent from 'supertest/lib/agent';
+import { KIOSK_COOKIE } from '../../server/http/kiosk';
 import { cookiesOf, csrfFrom, sessionCookieOf } from './forms';
+
+/** The Cookie header part a browser carries once a volunteer has made it the branch's kiosk (POST /check-in/setup). */
+export function kioskCookie(branchId: number): string {
+  return `${KIOSK_COOKIE}=${branchId}`;
+}
+
+/**
+ * A supertest agent that is the branch's kiosk. The set-up itself (staff only, POST /check-in/setup) has its
+ * own tests in arrival.routes.test.ts; tests of what a kiosk does start from the cookie it leaves.
+ */
+export function asKiosk(agent: TestAgent, branchId: number): TestAgent {
+  agent.jar.setCookie(`${kioskCookie(branchId)}; Path=/`, '127.0.0.1', '/');
+  return agent;
+}
 
 export interface TestBooking {
   branchId: number;
@@ -59,4 +75,9 @@ export async function signInLive(baseUrl: string, email: string, password = 'dem
   if (!cookie) throw new Error('no session cookie after sign-in');
   const desk = await request(baseUrl).get('/account/password').set('Cookie', cookie);
   return { cookie, csrf: csrfFrom(desk.text) };
+}
+
+/** A Chromium page that is the branch's kiosk, as a volunteer's set-up (POST /check-in/setup) leaves it. */
+export async function becomeKiosk(page: { context(): { addCookies(cookies: { name: string; value: string; url: string }[]): Promise<void> } }, baseUrl: string, branchId: number): Promise<void> {
+  await page.context().addCookies([{ name: KIOSK_COOKIE, value: String(branchId), url: baseUrl }]);
 }

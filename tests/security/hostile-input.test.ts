@@ -6,6 +6,7 @@ import { ROUTE_MATRIX, type Fixture, type RouteCase } from './route-matrix';
 import { buildMatrixFixture, MATRIX_EMAILS } from './branch-records';
 import { deskPcCookie } from '../../server/features/desk-pcs/desk-pc-cookie';
 import { SYSTEM_ACTOR } from '../../server/lib/actor';
+import { KIOSK_COOKIE } from '../../server/http/kiosk';
 
 /**
  * Hostile input on every form (issue 12 item 8, SPEC §7): every POST route of the real app — the list comes
@@ -291,10 +292,17 @@ interface FormPage {
   prepare?: (s: Session, f: Fixture) => Promise<void>;
   /** Adjusts the fields per payload kind. */
   vary?: (kind: Kind, fields: Field[]) => Field[];
+  /** The post ends the session (setting up a kiosk signs out): every payload gets a fresh sign-in of its own. */
+  signsOut?: true;
 }
+/** A browser that is the branch's kiosk, as a volunteer's set-up leaves it (the cookie is set by POST /check-in/setup). */
+const asKiosk = async (s: Session, f: Fixture): Promise<void> => {
+  s.cookie = [s.cookie, `${KIOSK_COOKIE}=${f.A.branch}`].filter(Boolean).join('; ');
+};
 const FORM_PAGES: Record<string, FormPage> = {
-  'POST /check-in': { page: (f) => `/check-in?branch=${f.A.branch}` },
-  'POST /check-in/walk-in': { page: (f) => `/check-in?branch=${f.A.branch}` },
+  'POST /check-in': { page: () => '/check-in', prepare: asKiosk },
+  'POST /check-in/walk-in': { page: () => '/check-in', prepare: asKiosk },
+  'POST /check-in/setup': { page: (f) => `/check-in/setup?branch=${f.A.branch}`, signsOut: true },
   'POST /survey': { page: (f) => `/survey?branch=${f.A.branch}` },
   'POST /book/details': { page: (f) => BOOK_DETAILS(f), post: (f) => BOOK_DETAILS(f) },
   'POST /book': {
@@ -351,8 +359,8 @@ async function targetFor(key: string, routes: Set<string>): Promise<Target | nul
   const c = cases.find((x) => x.access !== 'public') ?? cases[0];
   const who = whoFor(c);
   if (!who) return null;
-  const session = who === 'anonymous' ? await anonymous() : sessions[who];
   const special = FORM_PAGES[key];
+  const session = who === 'anonymous' ? await anonymous() : special?.signsOut ? { ...(await signInAs(MATRIX_EMAILS[who])), user: sessions[who].user } : sessions[who];
   const url = special?.post?.(fixture) ?? c.url(fixture, 'own');
   const action = url.split('?')[0];
   const matrixBody = c.body?.(fixture, 'own') ?? {};
@@ -400,6 +408,7 @@ interface Answer {
 
 async function postOne(target: Target, kind: Kind): Promise<Answer> {
   const fields = FORM_PAGES[target.key]?.vary?.(kind, target.fields) ?? target.fields;
+  if (FORM_PAGES[target.key]?.signsOut && target.who !== 'anonymous') Object.assign(target.session, await signInAs(MATRIX_EMAILS[target.who]));
   const p = payloadFor(kind, fields, target.session.token, targets.indexOf(target));
   let req = request(t.app).post(target.url).set('Cookie', target.session.cookie);
   if (p.contentType) req = req.set('Content-Type', p.contentType);

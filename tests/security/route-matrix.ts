@@ -107,6 +107,9 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'GET /check-in/result': [pub('/check-in/result')],
   'GET /check-in/ticket/:token': [pub('/check-in/ticket/AAAAAAAAAAAAAAAAAAAAAA')],
   'POST /check-in/walk-in': [pub('/check-in/walk-in')],
+  // Making a browser a branch's kiosk is desk work at that branch (issue #15); the POST signs the person out.
+  'GET /check-in/setup': [scoped('desk.use', (r) => `/check-in/setup?branch=${r.branch}`)],
+  'POST /check-in/setup': [scoped('desk.use', () => '/check-in/setup', (r) => ({ branch: String(r.branch) }))],
   'GET /queue/:branchId': [{ access: 'public', url: (f) => `/queue/${f.A.branch}` }],
   'GET /queue/:branchId/state.json': [{ access: 'public', url: (f) => `/queue/${f.A.branch}/state.json` }],
   'GET /survey': [pub('/survey')],

@@ -8,7 +8,7 @@ export function appointmentsDeskPanel(appointments: AppointmentsService, clock: 
   return {
     id: 'appointments-today',
     view: 'appointments/_desk-panel',
-    order: 10,
+    order: 8,
     load: (user, branch) => {
       // Asked as the person at the desk, so the policy decides here too (appointments.manage in this branch).
       const actor = { userId: user.id, label: user.email, ip: null, user };

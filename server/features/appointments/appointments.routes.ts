@@ -270,8 +270,13 @@ export function appointmentsRouter(deps: Deps): Router {
       const s = appointmentStatus;
       const change = { arrived: s.markArrived, in_progress: s.markInProgress, done: s.markDone, no_show: s.markNoShow }[form.data.status];
       if (!change.call(s, actor, a.id)) throw new ConflictError('appointments.staff.not_booked');
-      flash(req, 'success', 'appointments.staff.updated');
-      redirectAfterPost(res, q(req, 'back') === 'detail' ? `/appointments/${a.id}` : listUrl(a));
+      // The message names the person, so a volunteer who pressed the wrong row sees it at once.
+      const who = a.name ? req.t('appointments.staff.who_named', { name: a.name, time: a.localTime }) : req.t('appointments.staff.who_code', { code: a.code, time: a.localTime });
+      flash(req, 'success', `appointments.staff.flash_${form.data.status}`, { who });
+      const backTo = q(req, 'back');
+      // From the desk, back to the same panel on the desk (not to the appointments list).
+      if (backTo === 'desk') return redirectAfterPost(res, `/desk?branch=${a.branchId}#appointments-today`);
+      redirectAfterPost(res, backTo === 'detail' ? `/appointments/${a.id}` : listUrl(a));
     })
     .all(methodNotAllowed);
 

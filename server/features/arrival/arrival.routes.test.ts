@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type TestAgent from 'supertest/lib/agent';
-import { createTestApp, createBranch, createUser, csrfFrom, type TestApp } from '../../../tests/helpers/test-app';
-import { addBooking } from '../../../tests/helpers/arrival';
+import { createTestApp, createBranch, createUser, csrfFrom, signedIn, type TestApp } from '../../../tests/helpers/test-app';
+import { addBooking, asKiosk } from '../../../tests/helpers/arrival';
 import { RecordingNotifier } from '../../realtime/notifier';
 import { FAILED_CODES_LIMIT } from './arrival.routes';
 import { normalizeCode } from './arrival.service';
@@ -24,14 +24,9 @@ describe('kiosk check-in and walk-in numbers', () => {
   });
   afterEach(() => t.close());
 
-  /** A kiosk browser set up for `branchId`: the cookie is set by visiting /check-in?branch=ID. */
+  /** A kiosk browser for `branchId` (the set-up by a volunteer is tested below): the cookie it leaves. */
   async function kiosk(branchId = branch): Promise<TestAgent> {
-    const agent = t.agent();
-    const res = await agent.get(`/check-in?branch=${branchId}`);
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/check-in');
-    expect(String(res.headers['set-cookie'])).toMatch(/kiosk_branch=\d+; .*HttpOnly/);
-    return agent;
+    return asKiosk(t.agent(), branchId);
   }
 
   async function checkIn(agent: TestAgent, code: string): Promise<{ status: number; text: string; location?: string }> {
@@ -40,21 +35,60 @@ describe('kiosk check-in and walk-in numbers', () => {
     return { status: res.status, text: res.text, location: res.headers.location };
   }
 
-  test('an unconfigured kiosk offers the branches; once chosen it is remembered', async () => {
+  test("a citizen's browser is told where to check in; it does not become a kiosk", async () => {
     const agent = t.agent();
-    const choose = await agent.get('/check-in');
-    expect(choose.status).toBe(200);
-    expect(choose.text).toContain(`href="/check-in?branch=${branch}"`);
-    expect(choose.text).not.toContain('name="code"');
-    await agent.get(`/check-in?branch=${branch}`);
+    const page = await agent.get('/check-in');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Aanmelden doet u in de bibliotheek');
+    expect(page.text).not.toContain('name="code"');
+    expect(page.text).not.toContain('/check-in?branch=');
+    expect(page.text).toContain('href="/check-in/setup"');
+    // The old set-up link (/check-in?branch=ID) sets nothing for someone who is not signed in.
+    const old = await agent.get(`/check-in?branch=${branch}`);
+    expect(old.status).toBe(200);
+    expect(String(old.headers['set-cookie'] ?? '')).not.toContain('kiosk_branch');
+    expect((await agent.get('/check-in')).text).not.toContain('Welkom bij Centrale Bibliotheek');
+    // The QR code from the e-mail, opened on a phone: the code is shown, with where to use it.
+    expect((await agent.get('/check-in?code=k7m2qxa')).text).toContain('<strong class="code">K7M2QXA</strong>');
+    // The set-up page needs a staff sign-in; a post without it is refused.
+    expect((await agent.get('/check-in/setup')).headers.location).toBe('/login?next=%2Fcheck-in%2Fsetup');
+    await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const token = csrfFrom((await agent.get('/login')).text);
+    expect((await agent.post('/check-in/setup').type('form').send({ _csrf: token, branch: String(branch) })).status).toBe(403);
+  });
+
+  test('a volunteer makes the browser the kiosk of their branch and is signed out; not of another branch', async () => {
+    await createUser(t.deps, 'volunteer', [branch], 'vol@bieb.nl');
+    const agent = await signedIn(t, 'vol@bieb.nl');
+    // The desk's link leads to the set-up page with the branch chosen.
+    expect((await agent.get(`/desk?branch=${branch}`)).text).toContain(`href="/check-in/setup?branch=${branch}"`);
+    const setup = await agent.get(`/check-in/setup?branch=${branch}`);
+    expect(setup.status).toBe(200);
+    expect(setup.text).toMatch(new RegExp(`name="branch" value="${branch}" checked`));
+    // Another branch: 404, and a post for it sets nothing.
+    expect((await agent.get(`/check-in/setup?branch=${other}`)).status).toBe(404);
+    const forged = await agent.post('/check-in/setup').type('form').send({ _csrf: csrfFrom(setup.text), branch: String(other) });
+    expect(forged.status).toBe(404);
+    expect(String(forged.headers['set-cookie'] ?? '')).not.toContain('kiosk_branch');
+
+    const res = await agent.post('/check-in/setup').type('form').send({ _csrf: csrfFrom(setup.text), branch: String(branch) });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/check-in');
+    expect(String(res.headers['set-cookie'])).toMatch(/kiosk_branch=\d+; .*HttpOnly/);
+    // Signed out: no staff session stays open on a public screen.
+    expect((await agent.get('/desk')).status).toBe(303);
     const page = await agent.get('/check-in');
     expect(page.text).toContain('Welkom bij Centrale Bibliotheek');
     expect(page.text).toContain('name="code"');
     // The QR code on the confirmation opens /check-in?code=…: the code is filled in, not submitted.
     const qr = await agent.get('/check-in?code=K7M2QXA');
     expect(qr.text).toMatch(/id="code" name="code" type="text"\s*value="K7M2QXA"/);
-    // Unknown branch ids are ignored, not stored.
-    expect((await t.agent().get('/check-in?branch=99999')).status).toBe(200);
+  });
+
+  test('admins and experts do no desk work: they cannot make a kiosk (403)', async () => {
+    await createUser(t.deps, 'admin', [], 'admin@bieb.nl');
+    const agent = await signedIn(t, 'admin@bieb.nl');
+    expect((await agent.get(`/check-in/setup?branch=${branch}`)).status).toBe(403);
   });
 
   test('a booking code checks in today\'s appointment: plain answer once, then back to the start', async () => {

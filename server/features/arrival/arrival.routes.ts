@@ -2,8 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
 import { methodNotAllowed } from '../../http/routes';
 import { parseForm, type FieldError } from '../../http/validation';
-import { parseId } from '../../http/auth';
-import { redirectAfterPost } from '../../http/locals';
+import { parseId, requireCapability } from '../../http/auth';
+import { branchScope } from '../../http/branch-scope';
+import { SESSION_COOKIE } from '../../http/session';
+import { NotFoundError } from '../../http/errors';
+import { actorOf, redirectAfterPost } from '../../http/locals';
 import { readCookie } from '../../http/cookies';
 import { KIOSK_COOKIE, KIOSK_LANG, KIOSK_START } from '../../http/kiosk';
 import { createRateLimiter } from '../../http/rate-limit';
@@ -96,19 +99,15 @@ export function arrivalRouter(deps: Deps): Router {
   router
     .route('/check-in')
     .get((req, res) => {
-      // A kiosk is set up once with /check-in?branch=ID; the choice is kept in a cookie.
-      const chosen = parseId(req.query.branch);
-      if (chosen !== null && arrival.kioskBranch(chosen)) {
-        res.cookie(KIOSK_COOKIE, String(chosen), { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, maxAge: 5 * 365 * 24 * 3600_000 });
-        const code = typeof req.query.code === 'string' ? `?code=${encodeURIComponent(req.query.code.slice(0, 40))}` : '';
-        return res.redirect(303, `/check-in${code}`);
-      }
       const branch = arrival.kioskBranch(kioskBranchId(req));
-      if (!branch) {
-        return res.render('arrival/choose-branch', { title: res.locals.t('arrival.title'), branches: arrival.kioskBranches(), bodyClass: 'kiosk' });
-      }
       // The QR code in the confirmation e-mail opens /check-in?code=…: the code is filled in, not sent.
       const code = typeof req.query.code === 'string' ? req.query.code.slice(0, 40) : '';
+      if (!branch) {
+        // Not a kiosk: a citizen at home (or on their phone) is told where to check in; the old set-up link
+        // (/check-in?branch=ID) takes signed-in staff to the set-up page and is ignored for everyone else.
+        if (req.query.branch !== undefined && req.user) return res.redirect(303, `/check-in/setup?branch=${encodeURIComponent(String(req.query.branch))}`);
+        return res.render('arrival/elsewhere', { title: res.locals.t('arrival.elsewhere.title'), code: /^[A-Za-z0-9]{1,40}$/.test(code) ? code.toUpperCase() : '' });
+      }
       // The kiosk's start page begins a new visit: an unfinished booking of the person before is forgotten.
       if (req.session?.drafts?.booking) delete req.session.drafts.booking;
       renderStart(res, 200, branch, { code }, []);
@@ -129,6 +128,31 @@ export function arrivalRouter(deps: Deps): Router {
     .all(methodNotAllowed);
 
   // The answer is shown once: a reload, or the next person pressing "back", gets the start page.
+  // Making this browser a kiosk: staff only (desk work at that branch), then signed out, so no staff session
+  // stays open on a public screen. The cookie only tells the page which branch it is at: it grants nothing.
+  router
+    .route('/check-in/setup')
+    .all(requireCapability('desk.use'))
+    .get((req, res) => {
+      const { branch, branches } = branchScope(req, deps.branches, 'desk.use');
+      res.render('arrival/choose-branch', { title: res.locals.t('arrival.choose.heading'), branches, values: { branch: branch ? String(branch.id) : '' }, errors: [] });
+    })
+    .post((req, res, next) => {
+      const { branch } = branchScope(req, deps.branches, 'desk.use');
+      if (!branch) throw new NotFoundError();
+      const kiosk = arrival.kioskForSetUp(actorOf(req), branch.id);
+      res.cookie(KIOSK_COOKIE, String(kiosk.id), { httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, maxAge: 5 * 365 * 24 * 3600_000 });
+      const sid = req.sessionID;
+      if (req.user) deps.auth.recordSignOut(req.user, req.ip ?? 'unknown');
+      req.session.destroy((err) => {
+        if (err) return next(err);
+        deps.notifier.disconnectSession(sid);
+        res.clearCookie(SESSION_COOKIE, { path: '/' });
+        redirectAfterPost(res, '/check-in');
+      });
+    })
+    .all(methodNotAllowed);
+
   router
     .route('/check-in/result')
     .get((req, res) => {

@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
 import { localDate } from '../../lib/time';
 import { NotFoundError } from '../../http/errors';
+import { assertActorMay } from '../../policy/policy';
 import type { BranchesService, Branch } from '../branches/branches.service';
 import type { Notifier } from '../../realtime/notifier';
 import type { QueueService } from '../queue/queue.service';
@@ -68,8 +69,15 @@ export class ArrivalService {
     return branch && !branch.retiredAt ? branch : null;
   }
 
-  kioskBranches(): Branch[] {
-    return this.branches.listActive();
+  /**
+   * Making a browser a branch's kiosk is desk work at that branch (issue #15): a volunteer or coordinator of
+   * the branch may, a citizen at home may not (404 for another branch, 403 for a role without desk work).
+   */
+  kioskForSetUp(actor: Actor, branchId: number): Branch {
+    assertActorMay(actor, 'desk.use', branchId);
+    const branch = this.kioskBranch(branchId);
+    if (!branch) throw new NotFoundError();
+    return branch;
   }
 
   /**

@@ -59,7 +59,7 @@ export class IntakeService {
   validate(branchId: number, f: QuestionFields, current: QuestionFields | null = null, tax: Taxonomy = this.categories.taxonomy()): FieldError[] {
     const errors: FieldError[] = [];
     const check = (field: string, ok: boolean): void => {
-      if (!ok) errors.push({ field, key: 'intake.errors.choose' });
+      if (!ok) errors.push({ field, key: 'validation.choose' }); // the error partials name the field (validation.fields)
     };
     check('type', tax.isChoosable(f.typeId, 'question_type', current?.typeId));
     check('organisation', tax.isChoosable(f.organisationId, 'organisation', current?.organisationId));

@@ -9,7 +9,7 @@ export function queueDeskPanel(queue: QueueService, staffIdleMinutes: number): D
   return {
     id: 'queue-panel',
     view: 'queue/_desk-panel',
-    order: 20,
+    order: 5,
     load: (user, branch) => {
       const entries = queue.deskQueue(user, branch);
       return { entries, desks: branch.desks, branchId: branch.id, waiting: entries.filter((e) => e.status === 'waiting').length, idleMinutes: staffIdleMinutes };

@@ -60,12 +60,12 @@ describe('desk queue panel, desk actions and the public queue display', () => {
     expect(page.text).toMatch(/desk-live\.[0-9a-f]+\.js/);
   });
 
-  test('call → start → intake; done and no-show take people off the queue; every step announced', async () => {
+  test('call → start (stays on the desk, offers the intake); done and no-show take people off the queue; every step announced', async () => {
     const a = walkin();
     const b = walkin();
     const call = await desk.post(`/queue/walkins/${a}/call`).type('form').send({ _csrf: token, desk: '2' });
     expect(call.status).toBe(303);
-    expect(call.headers.location).toBe(`/desk?branch=${branch}`);
+    expect(call.headers.location).toBe(`/desk?branch=${branch}#queue-panel`);
     expect(statusOf(a)).toBe('called');
     expect(notifier.published).toContainEqual({ channel: `screen:${branch}`, event: 'queue.updated', payload: { branchId: branch, calls: [{ kind: 'walkin', label: '1', desk: 2 }], waiting: 1 } });
     expect(notifier.published).toContainEqual(expect.objectContaining({ channel: `branch:${branch}`, event: 'walkin.updated' }));
@@ -73,14 +73,17 @@ describe('desk queue panel, desk actions and the public queue display', () => {
 
     const start = await desk.post(`/queue/walkins/${a}/start`).type('form').send({ _csrf: token });
     expect(start.status).toBe(303);
-    expect(start.headers.location).toBe(`/intake/new?walkin=${a}&channel=desk&branch=${branch}`);
+    // Issue #15: the desk keeps the volunteer on the desk; the row now links to the intake for this visit.
+    expect(start.headers.location).toBe(`/desk?branch=${branch}#queue-panel`);
+    const intakeLink = `/intake/new?walkin=${a}&amp;channel=desk&amp;branch=${branch}`;
+    expect((await desk.get(start.headers.location)).text).toContain(intakeLink);
     // The intake opens for this visit (the intake feature reads walkin, channel and branch).
-    expect((await desk.get(start.headers.location)).status).toBe(200);
+    expect((await desk.get(intakeLink.replace(/&amp;/g, '&'))).status).toBe(200);
     expect(statusOf(a)).toBe('in_progress');
     // Double submit: the second start finds nothing to start and says so, without an error page.
     const again = await desk.post(`/queue/walkins/${a}/start`).type('form').send({ _csrf: token });
     expect(again.status).toBe(303);
-    expect(again.headers.location).toBe('/desk');
+    expect(again.headers.location).toBe('/desk#queue-panel');
     expect((await desk.get('/desk')).text).toContain('iemand anders heeft deze bezoeker al opgeroepen of geholpen');
 
     expect((await desk.post(`/queue/walkins/${a}/done`).type('form').send({ _csrf: token })).status).toBe(303);
@@ -90,13 +93,13 @@ describe('desk queue panel, desk actions and the public queue display', () => {
     expect((await desk.get('/desk')).text).toContain('Er wacht nu niemand.');
   });
 
-  test('appointments: call shows the time on the display (no name); start sets in progress and opens the intake', async () => {
+  test('appointments: call shows the time on the display (no name); start sets in progress and stays on the desk', async () => {
     const id = addBooking(t.deps, { branchId: branch, date: TODAY, time: '10:30', code: 'K7M2QXA', name: 'Piet Geheim' });
     const early = await desk.post(`/queue/appointments/${id}/call`).type('form').send({ _csrf: token, desk: '1' });
-    expect(early.headers.location).toBe('/desk'); // not checked in yet
+    expect(early.headers.location).toBe('/desk#queue-panel'); // not checked in yet
     t.deps.arrival.checkIn(branch, 'K7M2QXA', null);
     const call = await desk.post(`/queue/appointments/${id}/call`).type('form').send({ _csrf: token, desk: '3' });
-    expect(call.headers.location).toBe(`/desk?branch=${branch}`);
+    expect(call.headers.location).toBe(`/desk?branch=${branch}#queue-panel`);
     const display = await t.agent().get(`/queue/${branch}`);
     expect(display.status).toBe(200);
     expect(display.text).toMatch(/Afspraak <strong>10:30<\/strong><\/span> <span class="call-desk">Balie <strong>3<\/strong>/);
@@ -107,7 +110,7 @@ describe('desk queue panel, desk actions and the public queue display', () => {
     expect(JSON.stringify(state.body)).not.toContain('Piet');
 
     const start = await desk.post(`/queue/appointments/${id}/start`).type('form').send({ _csrf: token });
-    expect(start.headers.location).toBe(`/intake/new?appointment=${id}&channel=appointment&branch=${branch}`);
+    expect(start.headers.location).toBe(`/desk?branch=${branch}#queue-panel`);
     expect(t.deps.appointments.findById(id)!.status).toBe('in_progress');
   });
 

@@ -5,7 +5,7 @@ import { parseOrBadRequest } from '../../http/validation';
 import { parseId, requireCapability } from '../../http/auth';
 import { NotFoundError } from '../../http/errors';
 import { actorOf, flash, redirectAfterPost } from '../../http/locals';
-import type { QueueActionResult } from './queue.service';
+import type { QueueActionEntry, QueueActionResult } from './queue.service';
 import { CALL_FIELDS, callSchema } from './queue.schema';
 
 /** Seconds between reloads of the display when JavaScript is off (with it, updates are pushed live). */
@@ -21,13 +21,18 @@ export function queueRouter(deps: Deps): Router {
   // An early, friendly 403 for roles that never work a queue; the service asks again with the branch.
   const staff = requireCapability('queue.operate');
 
-  type Entry = Extract<QueueActionResult, { ok: true }>['entry'];
-  const back = (req: Request, res: Response, result: QueueActionResult, next?: (entry: Entry) => string): void => {
+  /** Where every desk button lands: the desk, at the queue panel, with a message naming who it was about. */
+  const DESK_ANCHOR = '#queue-panel';
+  const whoOf = (req: Request, e: QueueActionEntry): string =>
+    e.kind === 'walkin' ? req.t('queue.panel.walkin_label', { number: e.label }) : e.name ? req.t('queue.flash.appointment_named', { name: e.name, time: e.label }) : req.t('queue.panel.appointment_label', { time: e.label });
+  const back = (req: Request, res: Response, result: QueueActionResult, done: 'called' | 'started' | 'done' | 'no_show'): void => {
     if (!result.ok) {
       flash(req, 'info', 'queue.flash.state_changed');
-      return redirectAfterPost(res, '/desk');
+      return redirectAfterPost(res, `/desk${DESK_ANCHOR}`);
     }
-    redirectAfterPost(res, next ? next(result.entry) : `/desk?branch=${result.entry.branchId}`);
+    const e = result.entry;
+    flash(req, 'success', `queue.flash.${done}`, { who: whoOf(req, e), desk: e.desk ?? '' });
+    redirectAfterPost(res, `/desk?branch=${e.branchId}${DESK_ANCHOR}`);
   };
 
   // The desk comes from a <select> of the branch's desks, so a bad value is a forged or broken form: 400.
@@ -37,18 +42,13 @@ export function queueRouter(deps: Deps): Router {
   const deskButton = (path: string, handler: (req: Request, res: Response) => void): void => {
     router.route(path).all(staff).post(handler).all(methodNotAllowed);
   };
-  deskButton('/queue/walkins/:id/call', (req, res) => back(req, res, queue.callWalkin(actorOf(req), pathId(req), deskOf(req))));
-  deskButton('/queue/walkins/:id/start', (req, res) => {
-    const id = pathId(req);
-    back(req, res, queue.startWalkin(actorOf(req), id), (e) => `/intake/new?walkin=${id}&channel=desk&branch=${e.branchId}`);
-  });
-  deskButton('/queue/walkins/:id/done', (req, res) => back(req, res, queue.finishWalkin(actorOf(req), pathId(req), 'done')));
-  deskButton('/queue/walkins/:id/no-show', (req, res) => back(req, res, queue.finishWalkin(actorOf(req), pathId(req), 'no_show')));
-  deskButton('/queue/appointments/:id/call', (req, res) => back(req, res, queue.callAppointment(actorOf(req), pathId(req), deskOf(req))));
-  deskButton('/queue/appointments/:id/start', (req, res) => {
-    const id = pathId(req);
-    back(req, res, queue.startAppointment(actorOf(req), id), (e) => `/intake/new?appointment=${id}&channel=appointment&branch=${e.branchId}`);
-  });
+  // "Helpen" stays on the desk too: the row then offers "Naar registratie" for when the help is over.
+  deskButton('/queue/walkins/:id/call', (req, res) => back(req, res, queue.callWalkin(actorOf(req), pathId(req), deskOf(req)), 'called'));
+  deskButton('/queue/walkins/:id/start', (req, res) => back(req, res, queue.startWalkin(actorOf(req), pathId(req)), 'started'));
+  deskButton('/queue/walkins/:id/done', (req, res) => back(req, res, queue.finishWalkin(actorOf(req), pathId(req), 'done'), 'done'));
+  deskButton('/queue/walkins/:id/no-show', (req, res) => back(req, res, queue.finishWalkin(actorOf(req), pathId(req), 'no_show'), 'no_show'));
+  deskButton('/queue/appointments/:id/call', (req, res) => back(req, res, queue.callAppointment(actorOf(req), pathId(req), deskOf(req)), 'called'));
+  deskButton('/queue/appointments/:id/start', (req, res) => back(req, res, queue.startAppointment(actorOf(req), pathId(req)), 'started'));
 
   // The display: public, no names. Live over a tiny WebSocket client; a reload every few seconds without JS.
   router

@@ -48,7 +48,19 @@ export interface DisplayState {
   waiting: number;
 }
 
-export type QueueActionResult = { ok: true; entry: { kind: 'walkin' | 'appointment'; id: number; branchId: number } } | { ok: false; reason: 'state_changed' };
+/** What an action was about, so the desk can say so ("Nummer 12 opgeroepen naar balie 2"). */
+export interface QueueActionEntry {
+  kind: 'walkin' | 'appointment';
+  id: number;
+  branchId: number;
+  /** Walk-in number or appointment time. */
+  label: string;
+  /** The visitor's name (appointments); empty for walk-ins. */
+  name: string;
+  /** The desk called to (call actions only). */
+  desk?: number;
+}
+export type QueueActionResult = { ok: true; entry: QueueActionEntry } | { ok: false; reason: 'state_changed' };
 
 const DISPLAY_CALLS = 6;
 
@@ -164,21 +176,21 @@ export class QueueService {
     });
     if (!called) return { ok: false, reason: 'state_changed' };
     this.announceWalkin(this.walkins.findById(id)!);
-    return { ok: true, entry: { kind: 'walkin', id, branchId: walkin.branchId } };
+    return { ok: true, entry: { kind: 'walkin', id, branchId: walkin.branchId, label: String(walkin.number), name: '', desk: deskNo } };
   }
 
   startWalkin(actor: Actor, id: number): QueueActionResult {
     const walkin = this.walkinFor(actor, id);
     if (!this.walkins.markStarted(id, actor.userId, this.clock.now().toISOString())) return { ok: false, reason: 'state_changed' };
     this.announceWalkin(this.walkins.findById(id)!);
-    return { ok: true, entry: { kind: 'walkin', id, branchId: walkin.branchId } };
+    return { ok: true, entry: { kind: 'walkin', id, branchId: walkin.branchId, label: String(walkin.number), name: '' } };
   }
 
   finishWalkin(actor: Actor, id: number, status: 'done' | 'no_show'): QueueActionResult {
     const walkin = this.walkinFor(actor, id);
     if (!this.walkins.markFinished(id, status, actor.userId, this.clock.now().toISOString())) return { ok: false, reason: 'state_changed' };
     this.announceWalkin(this.walkins.findById(id)!);
-    return { ok: true, entry: { kind: 'walkin', id, branchId: walkin.branchId } };
+    return { ok: true, entry: { kind: 'walkin', id, branchId: walkin.branchId, label: String(walkin.number), name: '' } };
   }
 
   /** The booking an action is about, asked of the policy exactly as walkinFor asks. */
@@ -207,13 +219,13 @@ export class QueueService {
     });
     this.notifier.publish(`branch:${booking.branchId}`, 'queue.updated', { branchId: booking.branchId, kind: 'appointment', id });
     this.announceDisplay(booking.branchId);
-    return { ok: true, entry: { kind: 'appointment', id, branchId: booking.branchId } };
+    return { ok: true, entry: { kind: 'appointment', id, branchId: booking.branchId, label: booking.localTime, name: booking.name, desk: deskNo } };
   }
 
   /** Help starts: the appointment goes in progress (the appointments feature announces that, display included). */
   startAppointment(actor: Actor, id: number): QueueActionResult {
     const booking = this.appointmentFor(actor, id);
     if (!this.appointments!.markInProgress(actor, id)) return { ok: false, reason: 'state_changed' };
-    return { ok: true, entry: { kind: 'appointment', id, branchId: booking.branchId } };
+    return { ok: true, entry: { kind: 'appointment', id, branchId: booking.branchId, label: booking.localTime, name: booking.name } };
   }
 }

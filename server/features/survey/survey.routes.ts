@@ -1,3 +1,4 @@
+import { kioskReset } from '../../http/kiosk';
 import { Router, type Request, type Response } from 'express';
 import type { RouteDeps } from '../../deps';
 import { parseId } from '../../http/auth';
@@ -41,6 +42,9 @@ export function surveyRouter(deps: RouteDeps): Router {
 
   router
     .route('/survey')
+    // On a library kiosk a half-answered survey goes back to the Dutch start page after a while without
+    // input (the thank-you page restarts the survey by itself).
+    .all(kioskReset(deps.config))
     .get((req, res) => {
       if (req.query.branch === undefined) {
         return res.render('survey/choose', { title: req.t('survey.title'), branches: deps.branches.listActive() });
