@@ -6,6 +6,7 @@ import { HTTP_LOG_SERIALIZERS } from './lib/logger';
 import type { Deps } from './deps';
 import { VIEWS_DIR } from './paths';
 import { securityHeaders } from './http/security';
+import { ejsViewEngine } from './http/view-engine';
 import { templateLocals } from './http/locals';
 import { sessionGuard } from './http/session-guard';
 import { createCsrf } from './http/csrf';
@@ -54,6 +55,8 @@ export function createApp(deps: Deps): Express {
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
   app.set('view engine', 'ejs');
+  // EJS templates with a cheaper include (resolved once, locals not copied): see http/view-engine.ts.
+  app.engine('ejs', ejsViewEngine());
   app.set('views', VIEWS_DIR);
   app.set('view cache', config.env === 'production');
   app.set('query parser', 'simple');
