@@ -183,6 +183,8 @@ interface ProfileNode {
 export function printProfile(profDir: string): void {
   const file = fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('no profile written');
+  // BENCH_PROFILE_OUT=x.cpuprofile keeps the profile for Chrome DevTools (the folder is removed on exit).
+  if (process.env.BENCH_PROFILE_OUT) fs.copyFileSync(path.join(profDir, file), process.env.BENCH_PROFILE_OUT);
   const profile = JSON.parse(fs.readFileSync(path.join(profDir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
   const total = profile.samples.length;
   const byFn = new Map<string, number>();

@@ -82,8 +82,8 @@ async function profile(databasePath: string, branchId: number): Promise<void> {
   try {
     const session = new Session(server.url);
     await session.signIn(VOLUNTEER, 'demo-demo-demo');
-    // BENCH_ONLY=inventory profiles just the pages whose name starts with it.
-    for (const [name, path] of pagesFor(branchId).filter(([n]) => !process.env.BENCH_ONLY || n.startsWith(process.env.BENCH_ONLY))) {
+    // BENCH_ONLY=inventory profiles just the pages whose name starts with it; BENCH_ONLY=baseline profiles the trivial staff page: the per-request floor every page pays.
+    for (const [name, path] of [BASELINE, ...pagesFor(branchId)].filter(([n]) => !process.env.BENCH_ONLY || n.startsWith(process.env.BENCH_ONLY))) {
       const r = await autocannon({ url: server.url + path, connections: CONNECTIONS, duration: SECONDS, headers: { ...session.cookieHeader(), 'accept-encoding': 'gzip, deflate, br' } });
       console.log(`${name}: ${r.requests.average.toFixed(0)} req/s, p99 ${r.latency.p99} ms`);
     }
