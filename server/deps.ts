@@ -59,6 +59,8 @@ import { StatsExportService } from './features/stats/stats.export.service';
 import { StatsMailRepository } from './features/stats/stats.mail.repository';
 import { StatsMailService } from './features/stats/stats.mail.service';
 import { MonthlyStatsReports } from './features/stats/stats.monthly-report';
+import { WaitlistRepository } from './features/waitlist/waitlist.repository';
+import { WaitlistService } from './features/waitlist/waitlist.service';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -98,6 +100,7 @@ export interface Deps extends AppointmentsFeature {
   statsExport: StatsExportService;
   statsMail: StatsMailService;
   monthlyStatsReports: MonthlyStatsReports;
+  waitlist: WaitlistService;
 }
 
 /**
@@ -141,6 +144,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const categories = new CategoriesService(new CategoriesRepository(db), audit, clock);
   const partners = new PartnersService(new PartnersRepository(db), audit, clock);
   const branches = new BranchesService(branchesRepo, audit, clock);
+  const waitlistRepo = new WaitlistRepository(db);
   const appointmentsFeature = buildAppointmentsFeature({
     db,
     branches,
@@ -154,7 +158,21 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     tokenSecret: config.sessionSecret,
     // The queue is built below (it needs this feature); by the time a status changes, it exists.
     onStatusChanged: (branchId) => queue.announceDisplay(branchId),
+    // Open waitlist offers hold their slot; a freed slot goes to the first matching person (built below).
+    holds: waitlistRepo,
+    onSlotFreed: (branchId) => waitlist.slotFreed(branchId),
   });
+  const waitlist = new WaitlistService(
+    waitlistRepo,
+    appointmentsFeature.availability,
+    appointmentsFeature.booking,
+    mailer,
+    translations,
+    audit,
+    clock,
+    config.baseUrl,
+    logger,
+  );
   const { appointments, appointmentStatus } = appointmentsFeature;
   const walkins = new WalkinsRepository(db);
   // The queue asks the policy (desk.use) for a booking's branch itself, and its public display only counts.
@@ -236,5 +254,6 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
       currentUser: (id) => auth.currentUser(id),
       clock,
     }),
+    waitlist,
   };
 }

@@ -99,6 +99,8 @@ export interface BookingInput
   idempotencyKey: string | null;
   /** appointments.override_capacity only (asked by the booking service); audited. */
   capacityOverride: boolean;
+  /** The waitlist offer this booking accepts: its hold is not counted against it, and is used up in the same transaction. */
+  waitlistOfferId?: number;
 }
 
 export interface Booked {
@@ -106,6 +108,13 @@ export interface Booked {
   token: string;
   /** True when this was a repeat of an earlier submit (same idempotency key). */
   repeated: boolean;
+}
+
+/** The waitlist offer being accepted has expired, was withdrawn, or was used for another booking. */
+export class OfferGoneError extends ConflictError {
+  constructor() {
+    super('waitlist.offer.gone');
+  }
 }
 
 /** The chosen time was taken by someone else (or is no longer bookable). */

@@ -6,7 +6,7 @@ import type { Needs } from './appointments.model';
 /** Contact and needs, shared by the public details step and the staff "book for someone" form. */
 export const DETAIL_FIELDS = ['name', 'email', 'phone', 'need_interpreter', 'need_wheelchair', 'need_hearing_loop', 'need_other_language', 'other_language', 'language'] as const;
 
-const optionalEmail = fields
+export const optionalEmail = fields
   .oneLine()
   .toLowerCase()
   .max(254, 'validation.too_long')
@@ -14,7 +14,7 @@ const optionalEmail = fields
   .transform((v) => (v === '' ? null : v));
 
 // Dutch and international numbers as people write them: digits with spaces, dashes, brackets, a leading +.
-const optionalPhone = fields
+export const optionalPhone = fields
   .oneLine()
   .max(30, 'validation.too_long')
   .refine((v) => v === '' || (/^\+?[\d\s\-().]+$/.test(v) && v.replace(/\D/g, '').length >= 8), 'booking.details.phone_invalid')
