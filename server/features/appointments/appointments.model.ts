@@ -123,3 +123,14 @@ export class SlotTakenError extends ConflictError {
     super('booking.taken.text');
   }
 }
+
+/**
+ * Slots held for someone else (an open waitlist offer). The waitlist feature implements it; the appointments
+ * feature only counts the holds as taken desks, so a held slot is not free for anyone but the offer's holder.
+ */
+export interface SlotHolds {
+  /** Open, unexpired holds per slot start in [from, to), leaving out the hold `except` (the one being accepted). */
+  heldCounts(branchId: number, from: string, to: string, now: string, except: number | null): Map<string, number>;
+  /** Marks the hold as used by this booking; false when it is no longer open (expired, withdrawn, used). */
+  claimHold(holdId: number, appointmentId: number, now: string): boolean;
+}

@@ -3,21 +3,10 @@ import { addDays, localDate } from '../../lib/time';
 import { NotFoundError } from '../../http/errors';
 import type { Branch, BranchesService } from '../branches/branches.service';
 import { daySlots, findSlot, freeDays, nearestFree, type FreeDay, type FreeSlot, type ScheduleDay, type Slot, type SlotRules } from './availability';
-import { SlotTakenError, type CheckedSlot } from './appointments.model';
+import { SlotTakenError, type CheckedSlot, type SlotHolds } from './appointments.model';
 import type { AppointmentsRepository } from './appointments.repository';
 
-export type { FreeDay, FreeSlot };
-
-/**
- * Slots held for someone else (an open waitlist offer). The waitlist feature implements it; the appointments
- * feature only counts the holds as taken desks, so a held slot is not free for anyone but the offer's holder.
- */
-export interface SlotHolds {
-  /** Open, unexpired holds per slot start in [from, to), leaving out the hold `except` (the one being accepted). */
-  heldCounts(branchId: number, from: string, to: string, now: string, except: number | null): Map<string, number>;
-  /** Marks the hold as used by this booking; false when it is no longer open (expired, withdrawn, used). */
-  claimHold(holdId: number, appointmentId: number, now: string): boolean;
-}
+export type { FreeDay, FreeSlot, SlotHolds };
 
 export const NO_HOLDS: SlotHolds = { heldCounts: () => new Map(), claimHold: () => false };
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open';
-import type { SlotHolds } from '../appointments/availability.service';
+import type { SlotHolds } from '../appointments/appointments.model';
 import type { DayPart, EntryStatus, NewEntry, OfferStatus, WaitlistEntry, WaitlistOffer } from './waitlist.model';
 
 const ENTRY_COLUMNS = 'id, branch_id, topic_key, name, email, phone, language, weekdays, day_parts, status, ended_at, created_at';
