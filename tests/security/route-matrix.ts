@@ -127,6 +127,7 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   // page for a numeric id.
   'GET /appointments': [scoped('appointments.manage', (r) => `/appointments?branch=${r.branch}`)],
   'GET /appointments/day': [scoped('appointments.manage', (r) => `/appointments/day?branch=${r.branch}`)],
+  'GET /appointments/reminder-calls': [scoped('appointments.manage', (r) => `/appointments/reminder-calls?branch=${r.branch}`)],
   'GET /appointments/new': [scoped('appointments.manage', (r) => `/appointments/new?branch=${r.branch}`)],
   'POST /appointments/new': [scoped('appointments.manage', () => '/appointments/new', (r) => ({ branch: String(r.branch) }))],
   'GET /appointments/:key': [pub('/appointments/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), scoped('appointments.manage', (r) => `/appointments/${r.appointment}`)],

@@ -61,6 +61,7 @@ export function waitlistRouter(deps: Deps): Router {
       if (!form.ok) return renderJoin(req, res, 400, form.values, form.errors);
       // A branch that is not (or no longer) open for booking: the service answers 404.
       waitlist.join(actorOf(req), form.data);
+      flash(req, 'success', 'waitlist.joined.flash', { name: form.data.name });
       redirectAfterPost(res, '/waitlist/joined');
     })
     .all(methodNotAllowed);
