@@ -143,7 +143,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const branchesRepo = new BranchesRepository(db);
   const categories = new CategoriesService(new CategoriesRepository(db), audit, clock);
   const partners = new PartnersService(new PartnersRepository(db), audit, clock);
-  const branches = new BranchesService(branchesRepo, audit, clock);
+  // More desks or hours may free time for someone on the waitlist (built below; only called later).
+  const branches = new BranchesService(branchesRepo, audit, clock, (branchId) => waitlist.slotFreed(branchId));
   const waitlistRepo = new WaitlistRepository(db);
   const appointmentsFeature = buildAppointmentsFeature({
     db,

@@ -151,6 +151,16 @@ describe('waitlist: a freed slot goes to the first matching person', () => {
     expect(t.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'personal_data.viewed' AND subject_type = 'waitlist_call_list' AND actor_user_id = ?").pluck().get(volunteer)).toBe(1);
   });
 
+  test('a coordinator adding a desk frees time: it is offered at once, without waiting for the offer job', () => {
+    fillSchedule(t.deps, branch);
+    t.deps.waitlist.join(PUBLIC, { branchId: branch, topicKey: 'digid', name: 'Dirk Desk', email: 'dirk@example.nl', phone: null, language: 'nl', weekdays: [2], dayParts: ['morning'] });
+    expect(t.db.prepare('SELECT count(*) FROM waitlist_offers').pluck().get()).toBe(0);
+    const b = t.deps.branches.get(branch);
+    t.deps.branches.updateBookingSettings({ ...PUBLIC, system: true }, branch, { slotMinutes: b.slotMinutes, desks: 2, horizonDays: b.horizonDays, minNoticeMinutes: b.minNoticeMinutes });
+    // Tuesday morning's first time, now with a second desk.
+    expect(t.db.prepare('SELECT starts_at, status FROM waitlist_offers').all()).toEqual([{ starts_at: '2026-03-03T08:00:00.000Z', status: 'open' }]);
+  });
+
   test('a staff member of another branch gets 404, anonymous is sent to sign in', async () => {
     const other = createBranch(t.deps);
     await createUser(t.deps, 'volunteer', [other], 'ander@example.nl');
