@@ -43,6 +43,7 @@ import { loansDeskPanel } from './features/loans/loans.desk-panel';
 import { privacyRouter, retentionAdminSection } from './features/privacy/privacy.routes';
 import { subjectsRouter, subjectsAdminSection } from './features/privacy/subjects.routes';
 import { escalationsRouter } from './features/escalations/escalations.routes';
+import { waitlistRouter } from './features/waitlist/waitlist.routes';
 import { escalationSettingsAdminSection, escalationSettingsRouter } from './features/escalations/escalations.settings.routes';
 import { escalationsDeskPanel } from './features/escalations/escalations.panel';
 import { deskPcContext, deskPcsAdminSection, deskPcsRouter } from './features/desk-pcs/desk-pcs.routes';
@@ -125,6 +126,7 @@ export function createApp(deps: Deps): Express {
   app.use(statsExportRouter(deps));
   app.use(statsMailRouter(deps));
   app.use(deskPcsRouter(deps, csrf));
+  app.use(waitlistRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler(deps));

@@ -64,6 +64,8 @@ import { DeskPcsRepository } from './features/desk-pcs/desk-pcs.repository';
 import { DeskPcsService } from './features/desk-pcs/desk-pcs.service';
 import { QuickSwitchService } from './features/desk-pcs/quick-switch.service';
 import { PinThrottle } from './features/desk-pcs/pin-throttle';
+import { WaitlistRepository } from './features/waitlist/waitlist.repository';
+import { WaitlistService } from './features/waitlist/waitlist.service';
 
 export interface Deps extends AppointmentsFeature {
   config: Config;
@@ -106,6 +108,7 @@ export interface Deps extends AppointmentsFeature {
   requestContext: RequestContext;
   deskPcs: DeskPcsService;
   quickSwitch: QuickSwitchService;
+  waitlist: WaitlistService;
 }
 
 /**
@@ -150,7 +153,9 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const branchesRepo = new BranchesRepository(db);
   const categories = new CategoriesService(new CategoriesRepository(db), audit, clock);
   const partners = new PartnersService(new PartnersRepository(db), audit, clock);
-  const branches = new BranchesService(branchesRepo, audit, clock);
+  // More desks or hours may free time for someone on the waitlist (built below; only called later).
+  const branches = new BranchesService(branchesRepo, audit, clock, (branchId) => waitlist.slotFreed(branchId));
+  const waitlistRepo = new WaitlistRepository(db);
   const appointmentsFeature = buildAppointmentsFeature({
     db,
     branches,
@@ -164,7 +169,21 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     tokenSecret: config.sessionSecret,
     // The queue is built below (it needs this feature); by the time a status changes, it exists.
     onStatusChanged: (branchId) => queue.announceDisplay(branchId),
+    // Open waitlist offers hold their slot; a freed slot goes to the first matching person (built below).
+    holds: waitlistRepo,
+    onSlotFreed: (branchId) => waitlist.slotFreed(branchId),
   });
+  const waitlist = new WaitlistService(
+    waitlistRepo,
+    appointmentsFeature.availability,
+    appointmentsFeature.booking,
+    mailer,
+    translations,
+    audit,
+    clock,
+    config.baseUrl,
+    logger,
+  );
   const { appointments, appointmentStatus } = appointmentsFeature;
   const walkins = new WalkinsRepository(db);
   // The queue asks the policy (desk.use) for a booking's branch itself, and its public display only counts.
@@ -251,5 +270,6 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     requestContext,
     deskPcs: new DeskPcsService(deskPcsRepo, audit, clock),
     quickSwitch: new QuickSwitchService(deskPcsRepo, new PinThrottle(signInThrottle, clock), audit, clock, (id) => auth.currentUser(id)),
+    waitlist,
   };
 }

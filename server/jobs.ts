@@ -3,6 +3,7 @@ import { AppointmentReminderJob } from './features/appointments/appointments.rem
 import { LoanReminderJob } from './features/loans/loans.reminders';
 import { PurgeJob } from './features/privacy/purge.job';
 import { MonthlyStatsReportJob } from './features/stats/stats.monthly-report';
+import { WaitlistOfferJob } from './features/waitlist/waitlist.offer-job';
 
 /**
  * Background work inside the server process: the outbox sender and periodic housekeeping.
@@ -19,6 +20,8 @@ export function startBackgroundJobs(deps: Deps): () => Promise<void> {
   purge.start();
   const statsReports = new MonthlyStatsReportJob(deps.monthlyStatsReports, deps.logger);
   statsReports.start();
+  const waitlistOffers = new WaitlistOfferJob(deps.waitlist, deps.logger);
+  waitlistOffers.start();
   const housekeeping = setInterval(() => {
     deps.sessionStore.purgeExpired();
   }, 10 * 60_000);
@@ -28,6 +31,7 @@ export function startBackgroundJobs(deps: Deps): () => Promise<void> {
     reminders.stop();
     loanReminders.stop();
     purge.stop();
+    waitlistOffers.stop();
     await statsReports.stopAndWait();
     await deps.outboxSender.stop();
   };

@@ -74,7 +74,23 @@ export function insertBranchRecords(t: TestApp, branch: number, tag: string, exp
   const deskPc = Number(
     db.prepare(`INSERT INTO desk_pcs (branch_id, name, registered_at) VALUES (?, ?, ?)`).run(branch, `Balie ${tag}`, now).lastInsertRowid,
   );
-  return { branch, appointment, walkin, question, closure, partner, tile, ...loans, escalation, callback, deskPc };
+  const waitlistEntry = Number(
+    db
+      .prepare(
+        `INSERT INTO waitlist_entries (branch_id, topic_key, name, phone, weekdays, day_parts, created_at, updated_at)
+         VALUES (?, 'digid', ?, '0612345678', '1,2,3', 'morning', ?, ?)`,
+      )
+      .run(branch, `Wachtende ${tag}`, now, now).lastInsertRowid,
+  );
+  const waitlistOffer = Number(
+    db
+      .prepare(
+        `INSERT INTO waitlist_offers (entry_id, branch_id, starts_at, token_hash, expires_at, created_at, updated_at)
+         VALUES (?, ?, '2099-01-05T09:00:00.000Z', ?, '2099-01-05T08:00:00.000Z', ?, ?)`,
+      )
+      .run(waitlistEntry, branch, `matrix-offer-${tag}`, now, now).lastInsertRowid,
+  );
+  return { branch, appointment, walkin, question, closure, partner, tile, ...loans, escalation, callback, deskPc, waitlistEntry, waitlistOffer };
 }
 
 /** Loans: an available device, one on loan, one waiting for its wipe, and a waiting reservation. */

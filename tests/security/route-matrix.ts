@@ -28,6 +28,9 @@ export interface BranchRecords {
   callback: number;
   /** A registered desk PC of the branch. */
   deskPc: number;
+  /** A phone-only waiting person of the branch, with an open offer (the waitlist's call list). */
+  waitlistEntry: number;
+  waitlistOffer: number;
 }
 
 export interface Fixture {
@@ -129,6 +132,7 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   // page for a numeric id.
   'GET /appointments': [scoped('appointments.manage', (r) => `/appointments?branch=${r.branch}`)],
   'GET /appointments/day': [scoped('appointments.manage', (r) => `/appointments/day?branch=${r.branch}`)],
+  'GET /appointments/reminder-calls': [scoped('appointments.manage', (r) => `/appointments/reminder-calls?branch=${r.branch}`)],
   'GET /appointments/new': [scoped('appointments.manage', (r) => `/appointments/new?branch=${r.branch}`)],
   'POST /appointments/new': [scoped('appointments.manage', () => '/appointments/new', (r) => ({ branch: String(r.branch) }))],
   'GET /appointments/:key': [pub('/appointments/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), scoped('appointments.manage', (r) => `/appointments/${r.appointment}`)],
@@ -264,6 +268,15 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'POST /escalations/:id/transfer': [{ ...scoped('escalations.answer', (r) => `/escalations/${r.escalation}/transfer`, () => ({ to: '1' })), participant: true }],
   'POST /escalations/:id/close': [{ ...scoped('escalations.answer', (r) => `/escalations/${r.escalation}/close`, () => ({ outcome: 'solved' })), participant: true }],
   'POST /escalations/:id/cancel': [scoped('escalations.start', (r) => `/escalations/${r.escalation}/cancel`)],
+  // The waitlist: the public form and offer link, the staff page per branch (appointments.manage).
+  'GET /waitlist': [pub('/waitlist')],
+  'POST /waitlist': [pub('/waitlist')],
+  'GET /waitlist/joined': [pub('/waitlist/joined')],
+  'GET /waitlist/offer/:token': [pub('/waitlist/offer/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')],
+  'POST /waitlist/offer/:token': [pub('/waitlist/offer/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')],
+  'GET /waitlist/staff': [scoped('appointments.manage', (r) => `/waitlist/staff?branch=${r.branch}`)],
+  'POST /waitlist/staff/:id/remove': [scoped('appointments.manage', (r) => `/waitlist/staff/${r.waitlistEntry}/remove`)],
+  'POST /waitlist/staff/offers/:id/book': [scoped('appointments.manage', (r) => `/waitlist/staff/offers/${r.waitlistOffer}/book`)],
 };
 
 /** A client→server socket event: its capability (must equal what the event registers with) and a payload. */

@@ -12,3 +12,10 @@ export function announceAppointment(notifier: Notifier, a: Appointment): void {
  * because the queue already depends on the appointments feature (deps.ts wires it to queue.announceDisplay).
  */
 export type StatusChangedHook = (branchId: number) => void;
+
+/**
+ * Called after a commit that gave a desk back (a cancellation, a booking moved away), so the waitlist can
+ * offer the freed time to the first matching person. A callback for the same reason as above: the waitlist
+ * depends on this feature, not the other way round. It must not throw (the citizen's cancel has succeeded).
+ */
+export type SlotFreedHook = (branchId: number) => void;

@@ -13,13 +13,15 @@ export const QR_CID = 'checkin-qr@dichterbij';
 /** The calendar's own reminder. */
 const ALARM_MINUTES = 120;
 
-export type AppointmentMailKind = 'confirmation' | 'rescheduled' | 'cancelled' | 'reminder';
+export type AppointmentMailKind = 'confirmation' | 'rescheduled' | 'cancelled' | 'reminder' | 'reminder_today';
 
 const KINDS: Record<AppointmentMailKind, { template: string; subjectKey: string; method: IcsMethod | null }> = {
   confirmation: { template: 'appointment-confirmation', subjectKey: 'appointments.mail.confirmation.subject', method: 'REQUEST' },
   rescheduled: { template: 'appointment-rescheduled', subjectKey: 'appointments.mail.rescheduled.subject', method: 'REQUEST' },
   cancelled: { template: 'appointment-cancelled', subjectKey: 'appointments.mail.cancelled.subject', method: 'CANCEL' },
   reminder: { template: 'appointment-reminder', subjectKey: 'appointments.mail.reminder.subject', method: null },
+  // For a booking made less than a day ahead: the same reminder on the day itself.
+  reminder_today: { template: 'appointment-reminder-today', subjectKey: 'appointments.mail.reminder_today.subject', method: null },
 };
 
 /** What an e-mail says about a booking, as it will be once the change is written (a new booking has no id yet). */

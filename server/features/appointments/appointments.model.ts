@@ -99,6 +99,8 @@ export interface BookingInput
   idempotencyKey: string | null;
   /** appointments.override_capacity only (asked by the booking service); audited. */
   capacityOverride: boolean;
+  /** The waitlist offer this booking accepts: its hold is not counted against it, and is used up in the same transaction. */
+  waitlistOfferId?: number;
 }
 
 export interface Booked {
@@ -108,9 +110,27 @@ export interface Booked {
   repeated: boolean;
 }
 
+/** The waitlist offer being accepted has expired, was withdrawn, or was used for another booking. */
+export class OfferGoneError extends ConflictError {
+  constructor() {
+    super('waitlist.offer.gone');
+  }
+}
+
 /** The chosen time was taken by someone else (or is no longer bookable). */
 export class SlotTakenError extends ConflictError {
   constructor() {
     super('booking.taken.text');
   }
+}
+
+/**
+ * Slots held for someone else (an open waitlist offer). The waitlist feature implements it; the appointments
+ * feature only counts the holds as taken desks, so a held slot is not free for anyone but the offer's holder.
+ */
+export interface SlotHolds {
+  /** Open, unexpired holds per slot start in [from, to), leaving out the hold `except` (the one being accepted). */
+  heldCounts(branchId: number, from: string, to: string, now: string, except: number | null): Map<string, number>;
+  /** Marks the hold as used by this booking; false when it is no longer open (expired, withdrawn, used). */
+  claimHold(holdId: number, appointmentId: number, now: string): boolean;
 }

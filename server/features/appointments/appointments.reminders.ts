@@ -8,9 +8,12 @@ import type { AvailabilityService } from './availability.service';
 
 /** The e-mail reminder's lead time. */
 const REMINDER_LEAD_MS = 24 * 3600_000;
+/** A booking made less than a day ahead is reminded this long before it starts, on the day itself. */
+const SAME_DAY_LEAD_MS = 2 * 3600_000;
 
 /**
- * The reminder e-mail the day before. Each booking is claimed (reminder_sent_at set only if still NULL)
+ * The reminder e-mail: the day before, or, for a booking made less than a day ahead, two hours before on the
+ * day itself (booked less than two hours ahead: the confirmation was the reminder). Each booking is claimed (reminder_sent_at set only if still NULL)
  * in the same transaction as its e-mail is put in the outbox, so two schedulers (two processes on one
  * database file during a deploy), or a restart halfway, never send one twice.
  */
@@ -26,10 +29,11 @@ export class AppointmentReminders {
     private readonly clock: Clock,
   ) {}
 
-  /** Bookings that start within the next 24 hours and have not had their reminder (first phase of a pass). */
+  /** Bookings whose reminder is due and not yet sent (first phase of a pass). */
   due(limit = 100): Appointment[] {
-    const now = this.clock.now();
-    return this.repo.dueReminders(now.toISOString(), new Date(now.getTime() + REMINDER_LEAD_MS).toISOString(), limit);
+    const now = this.clock.now().getTime();
+    const iso = (ms: number): string => new Date(ms).toISOString();
+    return this.repo.dueReminders(iso(now), iso(now + REMINDER_LEAD_MS), iso(now + SAME_DAY_LEAD_MS), limit);
   }
 
   /** Claims and sends each (second phase); returns how many reminders were put in the outbox. */
@@ -37,9 +41,11 @@ export class AppointmentReminders {
     const nowIso = this.clock.now().toISOString();
     let sent = 0;
     for (const a of due) {
-      // Booked less than a day ahead: the confirmation was the reminder; the claim just records that.
-      const skip = Date.parse(a.createdAt) > Date.parse(a.startsAt) - REMINDER_LEAD_MS;
-      const letter = skip ? null : this.mail.compose(a, this.availability.branch(a.branchId), 'reminder');
+      const ahead = Date.parse(a.startsAt) - Date.parse(a.createdAt);
+      // Booked less than two hours ahead: the confirmation was the reminder; the claim just records that.
+      const skip = ahead < SAME_DAY_LEAD_MS;
+      const kind = ahead >= REMINDER_LEAD_MS ? 'reminder' : 'reminder_today';
+      const letter = skip ? null : this.mail.compose(a, this.availability.branch(a.branchId), kind);
       const done = this.repo.immediate(() => {
         if (!this.repo.claimReminder(a.id, nowIso)) return false;
         this.mail.post(letter, a.id);

@@ -120,8 +120,10 @@ export class AppointmentsRepository {
        WHERE id = @id AND status = 'booked'`,
     );
     this.dueRemindersStmt = db.prepare(
+      // Booked a day or more ahead: due 24 hours before. Booked later than that: due on the day, @sameDayTo.
       `SELECT ${COLUMNS} FROM appointments
-       WHERE reminder_sent_at IS NULL AND status = 'booked' AND email IS NOT NULL AND starts_at > @from AND starts_at <= @to
+       WHERE reminder_sent_at IS NULL AND status = 'booked' AND email IS NOT NULL AND starts_at > @from
+         AND ((starts_at <= @to AND julianday(created_at) <= julianday(starts_at) - 1.0) OR starts_at <= @sameDayTo)
        ORDER BY starts_at, id LIMIT @limit`,
     );
     this.claimReminderStmt = db.prepare(
@@ -193,8 +195,8 @@ export class AppointmentsRepository {
     return guardCapacity(() => this.moveStmt.run(m).changes === 1);
   }
 
-  dueReminders(from: string, to: string, limit: number): Appointment[] {
-    return allRows(this.dueRemindersStmt.all({ from, to, limit }), toAppointment);
+  dueReminders(from: string, to: string, sameDayTo: string, limit: number): Appointment[] {
+    return allRows(this.dueRemindersStmt.all({ from, to, sameDayTo, limit }), toAppointment);
   }
 
   /** Compare-and-set: true for exactly one caller per booking, even across processes. */

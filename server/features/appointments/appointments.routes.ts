@@ -101,6 +101,19 @@ export function appointmentsRouter(deps: Deps): Router {
     })
     .all(methodNotAllowed);
 
+  // Tomorrow's bookings without e-mail, to ring as their reminder; printable.
+  router
+    .route('/appointments/reminder-calls')
+    .all(requireCapability(MANAGE))
+    .get((req, res) => {
+      const { branch } = branchScope(req, deps.branches, MANAGE);
+      if (!branch) throw new NotFoundError();
+      const date = isValidLocalDate(q(req, 'date')) ? q(req, 'date') : addDays(today(), 1);
+      const list = appointments.reminderCallList(actorOf(req), branch.id, date);
+      res.render('appointments/reminder-calls', { title: res.locals.t('appointments.calls.title'), branch, date, list });
+    })
+    .all(methodNotAllowed);
+
   function renderNew(req: Request, res: Response, status: number, values: FormValues, errors: FieldError[]): void {
     const { branch, branches } = branchScope(req, deps.branches, MANAGE);
     if (!branch) throw new NotFoundError();

@@ -6,7 +6,7 @@ import type { Needs } from './appointments.model';
 /** Contact and needs, shared by the public details step and the staff "book for someone" form. */
 export const DETAIL_FIELDS = ['name', 'email', 'phone', 'need_interpreter', 'need_wheelchair', 'need_hearing_loop', 'need_other_language', 'other_language', 'language'] as const;
 
-const optionalEmail = fields
+export const optionalEmail = fields
   .oneLine()
   .toLowerCase()
   .max(254, 'validation.too_long')
@@ -14,7 +14,7 @@ const optionalEmail = fields
   .transform((v) => (v === '' ? null : v));
 
 // Dutch and international numbers as people write them: digits with spaces, dashes, brackets, a leading +.
-const optionalPhone = fields
+export const optionalPhone = fields
   .oneLine()
   .max(30, 'validation.too_long')
   .refine((v) => v === '' || (/^\+?[\d\s\-().]+$/.test(v) && v.replace(/\D/g, '').length >= 8), 'booking.details.phone_invalid')
@@ -51,13 +51,40 @@ function toDetails(v: z.output<z.ZodObject<typeof detailsShape>>): ContactDetail
   return { name: v.name, email: v.email, phone: v.phone, needs, language: v.language };
 }
 
+/**
+ * The public details step asks about language once (issue #15 item 7): Dutch, or another language, and then
+ * which one. The desk arranges someone who speaks it or an interpreter; e-mail comes in the language of the
+ * pages the citizen is reading (the route adds it), so that is not asked either.
+ */
+export const PUBLIC_DETAIL_FIELDS = ['name', 'email', 'phone', 'help_language', 'other_language', 'need_wheelchair', 'need_hearing_loop'] as const;
+
+export type PublicContactDetails = Omit<ContactDetails, 'language'>;
+
 /** Online: at least one way to reach the citizen. */
 export const publicDetailsSchema = z
-  .object(detailsShape)
+  .object({
+    name: detailsShape.name,
+    email: optionalEmail,
+    phone: optionalPhone,
+    // Absent (an old form, or nothing chosen): Dutch, as before the question existed.
+    help_language: z.enum(['', 'nl', 'other'], { message: 'validation.choose' }).transform((v) => (v === '' ? 'nl' : v)),
+    other_language: fields.optionalText(60),
+    need_wheelchair: fields.checkbox(),
+    need_hearing_loop: fields.checkbox(),
+  })
   .superRefine((v, ctx) => {
     if (!v.email && !v.phone) ctx.addIssue({ code: 'custom', path: ['email'], message: 'booking.details.contact_required' });
+    if (v.help_language === 'other' && !v.other_language) {
+      ctx.addIssue({ code: 'custom', path: ['other_language'], message: 'booking.details.help_language.which_required' });
+    }
   })
-  .transform(toDetails);
+  .transform((v): PublicContactDetails => {
+    const needs: Needs = {};
+    if (v.need_wheelchair) needs.wheelchair = true;
+    if (v.need_hearing_loop) needs.hearingLoop = true;
+    if (v.help_language === 'other') needs.otherLanguage = v.other_language;
+    return { name: v.name, email: v.email, phone: v.phone, needs };
+  });
 
 export const topicSchema = z.enum(HELP_TOPICS, { message: 'validation.choose' });
 const startsAt = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'booking.time.choose');

@@ -60,6 +60,22 @@ export class AppointmentsService {
     return list;
   }
 
+  /**
+   * The reminder call list: a day's bookings that have a phone number and no e-mail, so no reminder e-mail
+   * reaches them; staff ring them the day before. Phone numbers on paper: audited like the day list.
+   */
+  reminderCallList(actor: Actor, branchId: number, date: string): Appointment[] {
+    const list = this.listDay(actor, branchId, date).filter((a) => a.status === 'booked' && a.phone && !a.email);
+    this.audit.record(actor, {
+      action: 'appointment.call_list_viewed',
+      subjectType: 'branch',
+      subjectId: branchId,
+      branchId,
+      details: { date, appointmentIds: list.map((a) => a.id) },
+    });
+    return list;
+  }
+
   // ---- Lookups for other services, which ask the policy themselves before they use the answer (the queue
   // asks desk.use for the booking's branch; the kiosk has the code). Never call these from a route.
 

@@ -3,10 +3,12 @@ import { addDays, localDate } from '../../lib/time';
 import { NotFoundError } from '../../http/errors';
 import type { Branch, BranchesService } from '../branches/branches.service';
 import { daySlots, findSlot, freeDays, nearestFree, type FreeDay, type FreeSlot, type ScheduleDay, type Slot, type SlotRules } from './availability';
-import { SlotTakenError, type CheckedSlot } from './appointments.model';
+import { SlotTakenError, type CheckedSlot, type SlotHolds } from './appointments.model';
 import type { AppointmentsRepository } from './appointments.repository';
 
-export type { FreeDay, FreeSlot };
+export type { FreeDay, FreeSlot, SlotHolds };
+
+export const NO_HOLDS: SlotHolds = { heldCounts: () => new Map(), claimHold: () => false };
 
 /**
  * Which times a branch can still give: its schedule (branches feature) against the active bookings. Public
@@ -17,7 +19,17 @@ export class AvailabilityService {
     private readonly repo: AppointmentsRepository,
     private readonly branches: BranchesService,
     private readonly clock: Clock,
+    private readonly holds: SlotHolds = NO_HOLDS,
   ) {}
+
+  /** Active bookings plus open holds per slot start. */
+  private takenCounts(branchId: number, from: string, to: string, except: number | null = null): Map<string, number> {
+    const counts = this.repo.slotCounts(branchId, from, to);
+    for (const [startsAt, n] of this.holds.heldCounts(branchId, from, to, this.clock.now().toISOString(), except)) {
+      counts.set(startsAt, (counts.get(startsAt) ?? 0) + n);
+    }
+    return counts;
+  }
 
   bookableBranches(): Branch[] {
     return this.branches.listActive();
@@ -47,7 +59,7 @@ export class AvailabilityService {
     const rules = this.rules(b);
     // Staff may book a desk visitor into the slot that is running now, and beyond the public horizon.
     const effective = staff ? { ...rules, minNoticeMinutes: -rules.slotMinutes, horizonDays: 366 } : rules;
-    return freeDays(schedule, effective, this.repo.slotCounts(branchId, from, to), this.clock.now());
+    return freeDays(schedule, effective, this.takenCounts(branchId, from, to), this.clock.now());
   }
 
   /** Every slot of the schedule, booked or not (for the demo seed and day overviews). */
@@ -92,9 +104,17 @@ export class AvailabilityService {
     return { startsAt: slot.startsAt, endsAt: slot.endsAt, date: slot.date, time: slot.time };
   }
 
-  /** Throws SlotTakenError when every desk of the slot is booked. Call inside the booking's IMMEDIATE transaction. */
-  assertDeskFree(b: Branch, startsAt: string): void {
-    const taken = this.repo.slotCounts(b.id, startsAt, new Date(Date.parse(startsAt) + 1).toISOString()).get(startsAt) ?? 0;
+  /**
+   * Throws SlotTakenError when every desk of the slot is booked or held. Call inside the booking's IMMEDIATE
+   * transaction. `exceptHold`: the waitlist offer being accepted does not count against itself.
+   */
+  assertDeskFree(b: Branch, startsAt: string, exceptHold: number | null = null): void {
+    const taken = this.takenCounts(b.id, startsAt, new Date(Date.parse(startsAt) + 1).toISOString(), exceptHold).get(startsAt) ?? 0;
     if (taken >= b.desks) throw new SlotTakenError();
+  }
+
+  /** Uses a hold for the booking being written (inside the same transaction); false when it is gone. */
+  claimHold(holdId: number, appointmentId: number): boolean {
+    return this.holds.claimHold(holdId, appointmentId, this.clock.now().toISOString());
   }
 }

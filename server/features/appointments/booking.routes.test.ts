@@ -75,9 +75,10 @@ describe('public booking flow /book', () => {
 
   test('confirm books once; a double submit and a back-and-repost land on the same booking', async () => {
     const agent = t.agent();
-    const check = await fillBooking(agent, branch, start, { phone: '06 12345678', need_interpreter: 'on' });
+    // One language question (issue #15 item 7): another language, and which one, shows on the check page.
+    const check = await fillBooking(agent, branch, start, { phone: '06 12345678', help_language: 'other', other_language: 'Arabisch' });
     expect(check).toContain('dinsdag 3 maart 2026, 10:00');
-    expect(check).toContain('tolk');
+    expect(check).toContain('Arabisch');
     const body = confirmBody(check);
     const [a, b] = await Promise.all([agent.post('/book').type('form').send(body), agent.post('/book').type('form').send(body)]);
     expect(a.status).toBe(303);
@@ -135,6 +136,26 @@ describe('public booking flow /book', () => {
     const res = await agent.post('/book').type('form').send(confirmBody(check));
     expect(res.status).toBe(303);
     expect(t.db.prepare('SELECT subject FROM outbox').pluck().get()).toBe('Your appointment on Tuesday 3 March 2026 at 10:00');
+  });
+
+  test('language is asked once: Dutch or another language, and only then which one; the consent stands out', async () => {
+    const agent = t.agent();
+    const url = `/book/details?branch=${branch}&topic=digid&start=${encodeURIComponent(start)}`;
+    const page = await agent.get(url);
+    expect(page.text.match(/In welke taal/g)).toHaveLength(1);
+    expect(page.text).not.toContain('name="language"');
+    expect(page.text).not.toContain('need_interpreter');
+    expect(page.text).not.toContain('need_other_language');
+    expect(page.text).toMatch(/id="help_language" name="help_language" value="nl" checked/);
+    const missing = await agent.post(url).type('form').send({ _csrf: csrfFrom(page.text), name: 'Jan', email: 'jan@example.nl', help_language: 'other', other_language: '' });
+    expect(missing.status).toBe(400);
+    expect(missing.text).toContain('Vul in welke taal u spreekt');
+    expect(missing.text).toContain('href="#other_language"');
+    const check = await fillBooking(agent, branch, start, { help_language: 'other', other_language: 'Turks' });
+    expect(check).toContain('class="field consent-box"');
+    expect(check).toContain('Uw toestemming');
+    await agent.post('/book').type('form').send(confirmBody(check));
+    expect(t.db.prepare('SELECT needs, language FROM appointments').get()).toEqual({ needs: '{"otherLanguage":"Turks"}', language: 'nl' });
   });
 
   test('wrong methods get 405', async () => {

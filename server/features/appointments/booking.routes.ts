@@ -11,7 +11,7 @@ import { isValidLocalDate, localDate } from '../../lib/time';
 import { HELP_TOPICS } from '../../lib/topics';
 import { kioskReset } from '../../http/kiosk';
 import { SlotTakenError, type BookingInput } from './appointments.model';
-import { CONFIRM_FIELDS, DETAIL_FIELDS, confirmSchema, publicDetailsSchema, topicSchema } from './appointments.schema';
+import { CONFIRM_FIELDS, PUBLIC_DETAIL_FIELDS, confirmSchema, publicDetailsSchema, topicSchema } from './appointments.schema';
 
 /** What the citizen chose so far; kept in the session so no personal data ever travels in a URL. */
 interface BookingDraft extends Pick<BookingInput, 'branchId' | 'startsAt' | 'name' | 'email' | 'phone' | 'needs' | 'language'> {
@@ -35,18 +35,22 @@ function q(req: Request, name: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-function detailValues(d: BookingDraft | null, lang: string): Record<string, string> {
+function detailValues(d: BookingDraft | null): Record<string, string> {
+  const other = d?.needs.otherLanguage && d.needs.otherLanguage !== '-' ? d.needs.otherLanguage : '';
   return {
     name: d?.name ?? '',
     email: d?.email ?? '',
     phone: d?.phone ?? '',
-    need_interpreter: d?.needs.interpreter ? 'on' : '',
+    help_language: other ? 'other' : 'nl',
+    other_language: other,
     need_wheelchair: d?.needs.wheelchair ? 'on' : '',
     need_hearing_loop: d?.needs.hearingLoop ? 'on' : '',
-    need_other_language: d?.needs.otherLanguage ? 'on' : '',
-    other_language: d?.needs.otherLanguage && d.needs.otherLanguage !== '-' ? d.needs.otherLanguage : '',
-    language: d?.language ?? lang,
   };
+}
+
+/** E-mail in the language of the pages the citizen reads (bookings know Dutch and English). */
+function mailLanguage(lang: string): 'nl' | 'en' {
+  return lang === 'en' ? 'en' : 'nl';
 }
 
 /**
@@ -212,12 +216,12 @@ export function bookingRouter(deps: Deps): Router {
       if (!q(req, 'start')) return renderTime(req, res, 400, [{ field: 'start', key: 'booking.time.choose' }]);
       const slot = chosenSlot(req);
       if (!slot.free) return renderTaken(res, slot.branchId, slot.topic, slot.startsAt);
-      renderDetails(req, res, 200, detailValues(draftOf(req), req.lang), []);
+      renderDetails(req, res, 200, detailValues(draftOf(req)), []);
     })
     .post((req, res) => {
       // The step's own choices travel in the query string of the form's action; personal data in the body.
       const slot = chosenSlot(req);
-      const form = parseForm(publicDetailsSchema, req.body, DETAIL_FIELDS);
+      const form = parseForm(publicDetailsSchema, req.body, PUBLIC_DETAIL_FIELDS);
       if (!form.ok) return renderDetails(req, res, 400, form.values, form.errors);
       if (!slot.free) return renderTaken(res, slot.branchId, slot.topic, slot.startsAt);
       saveDraft(req, {
@@ -225,6 +229,7 @@ export function bookingRouter(deps: Deps): Router {
         topic: slot.topic,
         startsAt: slot.startsAt,
         ...form.data,
+        language: mailLanguage(req.lang),
         key: crypto.randomBytes(18).toString('base64url'),
       });
       redirectAfterPost(res, '/book/check');

@@ -5,9 +5,9 @@ import { ConflictError, GoneError, NotFoundError } from '../../http/errors';
 import type { Notifier } from '../../realtime/notifier';
 import type { AuditService } from '../audit/audit.service';
 import type { Branch } from '../branches/branches.service';
-import { announceAppointment, type StatusChangedHook } from './appointment-events';
+import { announceAppointment, type SlotFreedHook, type StatusChangedHook } from './appointment-events';
 import type { AppointmentLetter, AppointmentMail } from './appointment-mail';
-import { SlotTakenError, type Appointment, type Booked, type BookingInput, type CheckedSlot } from './appointments.model';
+import { OfferGoneError, SlotTakenError, type Appointment, type Booked, type BookingInput, type CheckedSlot } from './appointments.model';
 import { CapacityExceededError, isUniqueViolation, type AppointmentsRepository } from './appointments.repository';
 import type { AvailabilityService } from './availability.service';
 import { hashToken, isTokenShaped, newBookingCode, type ManageTokens } from './manage-token';
@@ -30,6 +30,7 @@ export class BookingService {
     private readonly notifier: Notifier,
     private readonly clock: Clock,
     private readonly onStatusChanged: StatusChangedHook = () => undefined,
+    private readonly onSlotFreed: SlotFreedHook = () => undefined,
   ) {}
 
   /**
@@ -64,7 +65,8 @@ export class BookingService {
   private insert(actor: Actor, input: BookingInput, b: Branch, slot: CheckedSlot, code: string, letter: AppointmentLetter | null): Booked {
     const repeat = this.repeated(input.idempotencyKey);
     if (repeat) return repeat;
-    if (!input.capacityOverride) this.availability.assertDeskFree(b, slot.startsAt);
+    const hold = input.waitlistOfferId ?? null;
+    if (!input.capacityOverride) this.availability.assertDeskFree(b, slot.startsAt, hold);
     const token = this.tokens.tokenFor(code);
     const id = this.repo.insert({
       branchId: b.id,
@@ -86,6 +88,8 @@ export class BookingService {
       idempotencyKey: input.idempotencyKey,
       now: this.clock.now().toISOString(),
     });
+    // Accepting a waitlist offer: the offer must still be open, or the whole booking rolls back.
+    if (hold !== null && !this.availability.claimHold(hold, id)) throw new OfferGoneError();
     const appointment = this.repo.findById(id)!;
     this.audit.record(actor, {
       action: input.capacityOverride ? 'appointment.booked_over_capacity' : 'appointment.booked',
@@ -153,7 +157,10 @@ export class BookingService {
         if (err instanceof CapacityExceededError) throw new SlotTakenError();
         throw err;
       }
-      if (moved) return moved;
+      if (moved) {
+        this.onSlotFreed(moved.branchId);
+        return moved;
+      }
       if (attempt >= MAX_ATTEMPTS) throw new ConflictError();
     }
   }
@@ -190,6 +197,7 @@ export class BookingService {
       if (cancelled) {
         // After the commit, so the display's recount sees the new status.
         this.onStatusChanged(cancelled.branchId);
+        this.onSlotFreed(cancelled.branchId);
         return cancelled;
       }
       if (attempt >= MAX_ATTEMPTS) throw new ConflictError('appointments.errors.not_booked');

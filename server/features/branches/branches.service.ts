@@ -21,6 +21,11 @@ export class BranchesService {
     private readonly repo: BranchesRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /**
+     * Called after a commit that may have given the branch more bookable time (desks, hours, a closure
+     * lifted), so the waitlist can offer it. A callback: the waitlist depends on branches, not the reverse.
+     */
+    private readonly onScheduleChanged: (branchId: number) => void = () => undefined,
   ) {}
 
   get(id: number): Branch {
@@ -101,6 +106,7 @@ export class BranchesService {
       );
       this.audit.record(actor, { action: 'branch.updated', subjectType: 'branch', subjectId: id, branchId: id, details: changed });
     });
+    this.onScheduleChanged(id);
   }
 
   /** Only the booking settings, which coordinators may change for their own branches. */
@@ -116,6 +122,7 @@ export class BranchesService {
       );
       this.audit.record(actor, { action: 'branch.settings_changed', subjectType: 'branch', subjectId: id, branchId: id, details: changed });
     });
+    this.onScheduleChanged(id);
   }
 
   setRetired(actor: Actor, id: number, retired: boolean): void {
@@ -135,6 +142,7 @@ export class BranchesService {
       this.repo.replaceOpeningHours(branchId, periods);
       this.audit.record(actor, { action: 'branch.hours_changed', subjectType: 'branch', subjectId: branchId, branchId, details: { periods } });
     });
+    this.onScheduleChanged(branchId);
   }
 
   addClosure(actor: Actor, branchId: number, closure: { startDate: string; endDate: string; reason: string }): number {
@@ -158,5 +166,6 @@ export class BranchesService {
       if (!this.repo.deleteClosure(closureId, branchId)) throw new NotFoundError();
       this.audit.record(actor, { action: 'branch.closure_removed', subjectType: 'branch', subjectId: branchId, branchId, details: { closureId } });
     });
+    this.onScheduleChanged(branchId);
   }
 }

@@ -25,7 +25,7 @@ describe('/privacy and /toegankelijkheid', () => {
     const saved = await admin
       .post('/admin/retention')
       .type('form')
-      .send({ _csrf: csrfFrom(form.text), bookings: '1', borrowers: '60', chats: '90', callbacks: '90', audit: '365', sign_in_failures: '30', contact: 'privacy@bieb.nl <b>' });
+      .send({ _csrf: csrfFrom(form.text), bookings: '1', borrowers: '60', chats: '90', callbacks: '90', waitlist: '90', audit: '365', sign_in_failures: '30', contact: 'privacy@bieb.nl <b>' });
     expect(saved.status).toBe(303);
 
     const en = t.agent();
@@ -59,7 +59,7 @@ describe('/privacy and /toegankelijkheid', () => {
 });
 
 describe('/admin/retention', () => {
-  const valid = { bookings: '30', borrowers: '90', chats: '90', callbacks: '90', audit: '365', sign_in_failures: '30', contact: '' };
+  const valid = { bookings: '30', borrowers: '90', chats: '90', callbacks: '90', waitlist: '90', audit: '365', sign_in_failures: '30', contact: '' };
 
   test('saving changes only what changed and audits old → new', async () => {
     const admin = await signedIn(t, 'admin@bieb.nl');

@@ -66,6 +66,20 @@ export class PurgeRepository {
          WHERE id IN (SELECT id FROM callback_requests
                       WHERE personal_data_purged_at IS NULL AND coalesce(done_at, created_at) < @cutoff LIMIT @batch)`,
       ),
+      // Waitlist entries: ended (booked or taken off) before the cutoff, or still waiting since before it.
+      expiredWaitlist: db
+        .prepare(
+          `SELECT id FROM waitlist_entries
+           WHERE personal_data_purged_at IS NULL AND coalesce(ended_at, created_at) < @cutoff LIMIT @batch`,
+        )
+        .pluck(),
+      withdrawWaitlistOffers: db.prepare(`UPDATE waitlist_offers SET status = 'withdrawn', updated_at = @now WHERE entry_id = @id AND status = 'open'`),
+      blankWaitlistEntry: db.prepare(
+        `UPDATE waitlist_entries
+         SET name = '', email = NULL, phone = NULL, status = CASE WHEN status = 'waiting' THEN 'removed' ELSE status END,
+             ended_at = coalesce(ended_at, @now), personal_data_purged_at = @now, updated_at = @now
+         WHERE id = @id AND personal_data_purged_at IS NULL`,
+      ),
       audit: db.prepare(`DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < @cutoff ORDER BY at LIMIT @batch)`),
       signInFailures: db.prepare(
         `DELETE FROM sign_in_failures WHERE key IN (
@@ -107,6 +121,17 @@ export class PurgeRepository {
 
   purgeCallbacks(cutoff: string, now: string, batch: number): number {
     return this.s.callbacks.run({ cutoff, now, batch }).changes;
+  }
+
+  purgeWaitlist(cutoff: string, now: string, batch: number): number {
+    return this.immediate(() => {
+      const ids = this.s.expiredWaitlist.all({ cutoff, batch }) as number[];
+      for (const id of ids) {
+        this.s.withdrawWaitlistOffers.run({ id, now });
+        this.s.blankWaitlistEntry.run({ id, now });
+      }
+      return ids.length;
+    });
   }
 
   purgeAudit(cutoff: string, batch: number): number {

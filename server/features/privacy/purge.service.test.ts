@@ -345,6 +345,6 @@ test('a signed-in person needs retention.configure to run the purge by hand', ()
 });
 
 test('every kind has a period and a purge count', () => {
-  const kinds: RetentionKind[] = ['bookings', 'borrowers', 'chats', 'callbacks', 'audit', 'sign_in_failures'];
+  const kinds: RetentionKind[] = ['bookings', 'borrowers', 'chats', 'callbacks', 'waitlist', 'audit', 'sign_in_failures'];
   expect(Object.keys(t.deps.retention.current()).sort()).toEqual([...kinds].sort());
 });

@@ -13,6 +13,7 @@ export interface PurgeReport {
   borrowers: number;
   chats: number;
   callbacks: number;
+  waitlist: number;
   audit: number;
   sign_in_failures: number;
   /** Ended sessions, with any unfinished booking a citizen left in them. */
@@ -61,6 +62,7 @@ export class PurgeService {
       borrowers: drain((b) => this.repo.purgeBorrowers(cutoff('borrowers'), now, b)),
       chats: drain((b) => this.repo.purgeChats(cutoff('chats'), now, b)),
       callbacks: drain((b) => this.repo.purgeCallbacks(cutoff('callbacks'), now, b)),
+      waitlist: drain((b) => this.repo.purgeWaitlist(cutoff('waitlist'), now, b)),
       audit: drain((b) => this.repo.purgeAudit(cutoff('audit'), b)),
       sign_in_failures: drain((b) => this.repo.purgeSignInFailures(cutoff('sign_in_failures'), now, b)),
       expired_sessions: this.purgeSessions(),

@@ -3,7 +3,7 @@
  * /admin/retention; the purge (purge.service.ts) and the privacy statement (/privacy) both read them, so what
  * the statement promises is what the purge does.
  */
-export const RETENTION_KINDS = ['bookings', 'borrowers', 'chats', 'callbacks', 'audit', 'sign_in_failures'] as const;
+export const RETENTION_KINDS = ['bookings', 'borrowers', 'chats', 'callbacks', 'waitlist', 'audit', 'sign_in_failures'] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
 export interface RetentionRule {
@@ -23,6 +23,9 @@ export const RETENTION_RULES: Readonly<Record<RetentionKind, RetentionRule>> = {
   chats: { defaultDays: 90, minDays: 1, maxDays: 730 },
   // Counted from "done", or from the request itself when it was never marked done.
   callbacks: { defaultDays: 90, minDays: 1, maxDays: 730 },
+  // Counted from the end of the entry (booked or taken off the list); a person still waiting after this
+  // long is taken off the list and their details wiped too.
+  waitlist: { defaultDays: 90, minDays: 1, maxDays: 730 },
   // The audit log itself: long enough to answer a complaint or a data-subject request about last year.
   audit: { defaultDays: 365, minDays: 90, maxDays: 3650 },
   sign_in_failures: { defaultDays: 30, minDays: 1, maxDays: 365 },

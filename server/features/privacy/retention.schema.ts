@@ -13,6 +13,7 @@ export const retentionSchema = z
     borrowers: days('borrowers'),
     chats: days('chats'),
     callbacks: days('callbacks'),
+    waitlist: days('waitlist'),
     audit: days('audit'),
     sign_in_failures: days('sign_in_failures'),
     contact: fields.optionalText(200),

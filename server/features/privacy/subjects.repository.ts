@@ -49,11 +49,26 @@ export interface SubjectCallback {
   doneAt: string | null;
 }
 
+export interface SubjectWaitlistEntry {
+  id: number;
+  branchId: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  topicKey: string;
+  weekdays: string;
+  dayParts: string;
+  status: string;
+  createdAt: string;
+  endedAt: string | null;
+}
+
 /** Everything Dichterbij holds about one person in some branches (not yet purged). */
 export interface SubjectData {
   bookings: SubjectBooking[];
   borrowers: SubjectBorrower[];
   callbacks: SubjectCallback[];
+  waitlist: SubjectWaitlistEntry[];
 }
 
 /** Finding and erasing one person's data by their e-mail or phone, limited to a list of branches (null: all). */
@@ -83,6 +98,22 @@ export class SubjectsRepository {
         `SELECT id, branch_id AS branchId, phone, preferred_moment AS preferredMoment, description, status, consent_at AS consentAt,
            created_at AS createdAt, done_at AS doneAt
          FROM callback_requests WHERE personal_data_purged_at IS NULL AND ${inBranches} AND ${SQL_PHONE('phone')} IN (SELECT value FROM json_each(@phones)) ORDER BY id`,
+      ),
+      waitlist: db.prepare(
+        `SELECT id, branch_id AS branchId, name, email, phone, topic_key AS topicKey, weekdays, day_parts AS dayParts, status,
+           created_at AS createdAt, ended_at AS endedAt
+         FROM waitlist_entries
+         WHERE personal_data_purged_at IS NULL AND ${inBranches}
+           AND ((@email IS NOT NULL AND email = @email COLLATE NOCASE) OR ${SQL_PHONE('phone')} IN (SELECT value FROM json_each(@phones)))
+         ORDER BY id`,
+      ),
+      // As the retention purge does (purge.repository.ts): off the list, offers withdrawn, details blanked.
+      withdrawWaitlistOffers: db.prepare(`UPDATE waitlist_offers SET status = 'withdrawn', updated_at = @now WHERE entry_id = @id AND status = 'open'`),
+      eraseWaitlistEntry: db.prepare(
+        `UPDATE waitlist_entries
+         SET name = '', email = NULL, phone = NULL, status = CASE WHEN status = 'waiting' THEN 'removed' ELSE status END,
+             ended_at = coalesce(ended_at, @now), personal_data_purged_at = @now, updated_at = @now
+         WHERE id = @id AND personal_data_purged_at IS NULL`,
       ),
       eraseBooking: db.prepare(
         `UPDATE appointments SET name = '', email = NULL, phone = NULL, needs = '{}',
@@ -115,6 +146,7 @@ export class SubjectsRepository {
       bookings: this.s.bookings.all(params) as SubjectBooking[],
       borrowers,
       callbacks: this.s.callbacks.all(params) as SubjectCallback[],
+      waitlist: this.s.waitlist.all(params) as SubjectWaitlistEntry[],
     };
   }
 
@@ -122,7 +154,7 @@ export class SubjectsRepository {
    * Blanks the personal fields of these records in one transaction; a borrower with a device still out is
    * kept (the device must come back). Returns how many of each were erased.
    */
-  erase(data: SubjectData, now: string): { bookings: number; borrowers: number; callbacks: number; keptBorrowers: number } {
+  erase(data: SubjectData, now: string): { bookings: number; borrowers: number; callbacks: number; waitlist: number; keptBorrowers: number } {
     return this.db
       .transaction(() => {
         let bookings = 0;
@@ -135,7 +167,12 @@ export class SubjectsRepository {
           borrowers++;
         }
         for (const c of data.callbacks) callbacks += this.s.eraseCallback.run({ id: c.id, now }).changes;
-        return { bookings, borrowers, callbacks, keptBorrowers: data.borrowers.length - borrowers };
+        let waitlist = 0;
+        for (const w of data.waitlist) {
+          this.s.withdrawWaitlistOffers.run({ id: w.id, now });
+          waitlist += this.s.eraseWaitlistEntry.run({ id: w.id, now }).changes;
+        }
+        return { bookings, borrowers, callbacks, waitlist, keptBorrowers: data.borrowers.length - borrowers };
       })
       .immediate();
   }

@@ -84,7 +84,7 @@ describe('callback requests of one person, found by phone', () => {
     }
     const looks = t.deps.audit.find({ action: 'personal_data.viewed', limit: 10, offset: 0 }).filter((e) => e.subjectType === 'data_subject');
     expect(looks).toHaveLength(3);
-    for (const look of looks) expect(look.details).toEqual({ bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA] });
+    for (const look of looks) expect(look.details).toEqual({ bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA], waitlist: [] });
     expect(JSON.stringify(looks)).not.toContain('2222');
   });
 
@@ -112,8 +112,8 @@ describe('callback requests of one person, found by phone', () => {
 
     const exported = t.deps.audit.find({ action: 'subject.exported', limit: 5, offset: 0 });
     expect(exported.map((e) => e.details)).toEqual([
-      { bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA] },
-      { bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA] },
+      { bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA], waitlist: [] },
+      { bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA], waitlist: [] },
     ]);
   });
 
@@ -132,7 +132,7 @@ describe('callback requests of one person, found by phone', () => {
     expect(counts()).toEqual(before);
     const erased = t.deps.audit.find({ action: 'subject.erased', limit: 5, offset: 0 });
     expect(erased).toHaveLength(1);
-    expect(erased[0].details).toEqual({ bookings: 0, borrowers: 0, callbacks: 2, keptBorrowers: 0, records: { bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA] } });
+    expect(erased[0].details).toEqual({ bookings: 0, borrowers: 0, callbacks: 2, waitlist: 0, keptBorrowers: 0, records: { bookings: [], borrowers: [], callbacks: [ids.karinA, ids.karinIntlA], waitlist: [] } });
     expect(JSON.stringify(erased[0])).not.toContain('2222');
     expect((await agent.get('/admin/subjects')).text).toContain('2 terugbelverzoeken');
     // Nothing left to find for this person in my branches.
@@ -159,7 +159,7 @@ test('search by e-mail: this person in my branches only, audited; the contact ne
   expect(res.text).not.toContain('Piet');
   expect(res.text).not.toMatch(/action="[^"]*jan@/);
   const audit = t.deps.audit.find({ action: 'personal_data.viewed', limit: 5, offset: 0 }).find((e) => e.subjectType === 'data_subject');
-  expect(audit?.details).toEqual({ bookings: [ids.janA], borrowers: [ids.borrower], callbacks: [] });
+  expect(audit?.details).toEqual({ bookings: [ids.janA], borrowers: [ids.borrower], callbacks: [], waitlist: [] });
   expect(JSON.stringify(audit)).not.toContain('jan@example.nl');
 });
 

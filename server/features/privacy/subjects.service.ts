@@ -11,13 +11,14 @@ export interface EraseResult {
   bookings: number;
   borrowers: number;
   callbacks: number;
+  waitlist: number;
   /** Borrowers with a device still out: kept until it comes back. */
   keptBorrowers: number;
 }
 
 /** What the audit log keeps of a request: which records, never the contact or any personal value. */
 function recordIds(data: SubjectData): Record<string, number[]> {
-  return { bookings: data.bookings.map((b) => b.id), borrowers: data.borrowers.map((b) => b.id), callbacks: data.callbacks.map((c) => c.id) };
+  return { bookings: data.bookings.map((b) => b.id), borrowers: data.borrowers.map((b) => b.id), callbacks: data.callbacks.map((c) => c.id), waitlist: data.waitlist.map((w) => w.id) };
 }
 
 /**
