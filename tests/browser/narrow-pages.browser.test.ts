@@ -58,6 +58,12 @@ function measure(page: Page): Promise<Layout> {
       if (style.display === 'none' || style.visibility === 'hidden' || el.closest('[hidden], .visually-hidden, .hp')) continue;
       if (el.getClientRects().length === 0) continue;
       el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      // Brought into view by scrolling a box that a mouse or touch user cannot scroll (overflow hidden or clip)?
+      for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+        if (box.scrollLeft !== 0 && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) {
+          unreachable.push(`${el.tagName.toLowerCase()} "${(el.textContent || '').trim().slice(0, 40)}" is hidden by a box that does not scroll`);
+        }
+      }
       const r = el.getBoundingClientRect();
       const region = el.closest('.table-scroll') as HTMLElement | null;
       const box = region ? region.getBoundingClientRect() : { left: 0, right: viewport };
