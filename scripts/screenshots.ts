@@ -24,13 +24,15 @@ interface Shot {
   path: string;
   /** Demo account to sign in as; 'kiosk' is a browser set up as the first branch's kiosk. */
   as: string | 'kiosk';
+  /** On the phone, scroll this into view first (the part of a long page the picture is about). */
+  phoneScrollTo?: string;
 }
 
 const SHOTS: Shot[] = [
   { name: 'kiosk', path: '/check-in', as: 'kiosk' },
   { name: 'desk', path: '/desk', as: 'volunteer@demo.test' },
   { name: 'admin-users', path: '/admin/users', as: 'admin@demo.test' },
-  { name: 'audit', path: '/admin/audit', as: 'admin@demo.test' },
+  { name: 'audit', path: '/admin/audit', as: 'admin@demo.test', phoneScrollTo: '.table-scroll' },
 ];
 
 async function signIn(page: Page, url: string, email: string): Promise<void> {
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
         await page.setViewportSize({ width, height });
         const res = await page.goto(`${server.url}${shot.path}`);
         if (res?.status() !== 200) throw new Error(`${shot.path} answered ${res?.status()}`);
+        if (suffix === 'phone' && shot.phoneScrollTo) await page.evaluate((sel) => document.querySelector(sel)?.scrollIntoView(), shot.phoneScrollTo);
         const file = path.join(OUT_DIR, `${shot.name}-${suffix}.png`);
         await page.screenshot({ path: file });
         console.log(`${path.relative(ROOT_DIR, file)}  (${shot.path} as ${shot.as}, ${width} px)`);
