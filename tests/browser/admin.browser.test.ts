@@ -57,7 +57,7 @@ describe('admin pages in Chromium', () => {
     await expectAccessible(page, 'admin-branch-closures');
 
     await page.goto(`${server.url}/admin/audit`);
-    expect(await page.textContent('table')).toContain('branch.closure_added');
+    expect(await page.textContent('table')).toContain('Sluitingsdag toegevoegd');
     await expectAccessible(page, 'admin-audit');
     await page.goto(`${server.url}/admin/outbox`);
     await expectAccessible(page, 'admin-outbox');

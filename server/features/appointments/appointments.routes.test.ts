@@ -225,6 +225,9 @@ describe('/appointments', () => {
       expect(form.status).toBe(200);
       expect(form.text).not.toContain('name="override"');
       expect(form.text).not.toContain('value="2026-03-03T09:00:00.000Z"'); // full
+      // Each time says what its number means: the places still free.
+      expect(form.text).toMatch(/>09:30 – nog \d+ (plek|plekken)<\/option>/);
+      expect(form.text).not.toMatch(/\d\d:\d\d \(\d+\)/);
       const base = { _csrf: csrfFrom(form.text), branch: String(branch), topic: 'device', channel: 'desk', name: 'Mevrouw Jansen', email: '', phone: '', language: 'nl' };
       const ok = await vol.agent.post('/appointments/new').type('form').send({ ...base, start: '2026-03-03T09:30:00.000Z' });
       expect(ok.status).toBe(303);

@@ -43,6 +43,9 @@ export class AuditRepository {
   private readonly findStmt;
   private readonly actionsStmt;
   private readonly subjectTypesStmt;
+  private readonly userNamesStmt;
+  private readonly branchNamesStmt;
+  private readonly actorsStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -81,6 +84,14 @@ export class AuditRepository {
     );
     this.actionsStmt = db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').pluck();
     this.subjectTypesStmt = db.prepare('SELECT DISTINCT subject_type FROM audit_log WHERE subject_type IS NOT NULL ORDER BY subject_type').pluck();
+    this.userNamesStmt = db.prepare('SELECT id, name FROM users');
+    this.branchNamesStmt = db.prepare('SELECT id, name FROM branches');
+    // Everyone who appears as "who" in the log, with their current name when they have an account.
+    this.actorsStmt = db.prepare(
+      `SELECT a.actor_label AS label, max(u.name) AS name
+       FROM (SELECT DISTINCT actor_label, actor_user_id FROM audit_log) a LEFT JOIN users u ON u.id = a.actor_user_id
+       GROUP BY a.actor_label ORDER BY coalesce(max(u.name), a.actor_label)`,
+    );
   }
 
   insert(e: NewAuditEntry): void {
@@ -124,5 +135,16 @@ export class AuditRepository {
 
   distinctSubjectTypes(): string[] {
     return this.subjectTypesStmt.all() as string[];
+  }
+
+  /** Names of people and branches by id, for showing the log (a few hundred rows at most). */
+  names(): { users: Map<number, string>; branches: Map<number, string> } {
+    const pairs = (rows: unknown[]): Map<number, string> => new Map((rows as { id: number; name: string }[]).map((r) => [r.id, r.name]));
+    return { users: pairs(this.userNamesStmt.all()), branches: pairs(this.branchNamesStmt.all()) };
+  }
+
+  /** Everyone in the log's "who" column: the label as stored and the person's name when known. */
+  actors(): { label: string; name: string | null }[] {
+    return this.actorsStmt.all() as { label: string; name: string | null }[];
   }
 }

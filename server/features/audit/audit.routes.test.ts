@@ -13,7 +13,7 @@ describe('/admin/audit', () => {
     t.deps.audit.record({ userId: null, label: 'tester', ip: '127.0.0.1' }, { action, subjectType: 'thing', subjectId: 7, details });
   }
 
-  test('newest first, details shown as escaped text', async () => {
+  test('newest first, details shown as escaped label and value', async () => {
     record('2026-03-01T10:00:00Z', 'thing.first');
     record('2026-03-01T11:00:00Z', 'thing.second', { note: '<script>x</script>' });
     t.clock.set('2026-03-02T09:00:00Z');
@@ -26,10 +26,11 @@ describe('/admin/audit', () => {
     expect(second).toBeGreaterThan(0);
     expect(first).toBeGreaterThan(second);
     // The sign-in itself is newest.
-    const signedIn = res.text.indexOf('sign_in.succeeded</code>');
+    const signedIn = res.text.indexOf('<td>Ingelogd</td>');
     expect(signedIn).toBeGreaterThan(0);
     expect(signedIn).toBeLessThan(second);
     expect(res.text).toContain('&lt;script&gt;x&lt;/script&gt;');
+    expect(res.text).toContain('<dt>Opmerking</dt><dd>&lt;script&gt;x&lt;/script&gt;</dd>');
     expect(res.text).not.toContain('<script>x</script>');
   });
 
@@ -74,12 +75,12 @@ describe('/admin/audit', () => {
     await signIn(agent, 'boss@bieb.nl');
     const p1 = await agent.get('/admin/audit?action=thing.many');
     expect(p1.text.match(/thing\.many<\/code>/g)).toHaveLength(50);
-    expect(p1.text).toContain('{&#34;i&#34;:119}');
+    expect(p1.text).toContain('<dt>i</dt><dd>119</dd>');
     expect(p1.text).toContain('href="/admin/audit?action=thing.many&amp;page=2"');
     expect(p1.text).not.toContain('rel="prev"');
     const p3 = await agent.get('/admin/audit?action=thing.many&page=3');
     expect(p3.text.match(/thing\.many<\/code>/g)).toHaveLength(20);
-    expect(p3.text).toContain('{&#34;i&#34;:0}');
+    expect(p3.text).toContain('<dt>i</dt><dd>0</dd>');
     expect(p3.text).toContain('page=2" rel="prev"');
     expect(p3.text).not.toContain('rel="next"');
   });
@@ -128,20 +129,20 @@ describe('/admin/audit: every look at personal data, found by subject, contact a
     ]);
 
     const admin = await signedIn(t, 'boss@bieb.nl');
-    const rows = (html: string): number => (html.match(/<code>personal_data\.viewed<\/code>/g) ?? []).length;
+    const rows = (html: string): number => (html.match(/<td>Persoonsgegevens bekeken<\/td>/g) ?? []).length;
 
     // By contact: the e-mail in any case finds that booking's look and the day list it was on, nothing of anyone else.
     const byMail = await admin.get('/admin/audit?contact=JAN%40example.nl');
     expect(byMail.status).toBe(200);
     expect(rows(byMail.text)).toBe(1);
-    expect(byMail.text).toContain(`appointment ${mine}`);
-    expect(byMail.text).not.toContain(`appointment ${other}`);
-    expect(byMail.text).toContain('appointment.day_list_viewed');
+    expect(byMail.text).toContain(`afspraak ${mine}`);
+    expect(byMail.text).not.toContain(`afspraak ${other}`);
+    expect(byMail.text).toContain('<td>Daglijst bekeken</td>');
     expect(byMail.text).toContain('value="JAN@example.nl"');
     // By phone, typed differently from how it was stored.
     const phone = await admin.get('/admin/audit?contact=0612345678&action=personal_data.viewed');
     expect(rows(phone.text)).toBe(1);
-    expect(phone.text).toContain(`appointment ${byPhone}`);
+    expect(phone.text).toContain(`afspraak ${byPhone}`);
 
     // By subject type and id.
     const subject = await admin.get(`/admin/audit?subject_type=appointment&subject_id=${other}`);
@@ -152,10 +153,10 @@ describe('/admin/audit: every look at personal data, found by subject, contact a
     // By user: the colleague's one look only.
     const byUser = await admin.get('/admin/audit?user=OTHER%40bieb.nl&action=personal_data.viewed');
     expect(rows(byUser.text)).toBe(1);
-    expect(byUser.text).toContain(`appointment ${other}`);
+    expect(byUser.text).toContain(`afspraak ${other}`);
     // The filter stays in the pager links.
     const many = await admin.get('/admin/audit?user=vol%40bieb.nl');
-    expect(many.text).not.toContain('other@bieb.nl</td>');
+    expect(many.text).not.toContain('other@bieb.nl</span></td>');
     expect(volId).toBeGreaterThan(0);
   });
 
@@ -178,17 +179,17 @@ describe('/admin/audit: every look at personal data, found by subject, contact a
     ]);
 
     const admin = await signedIn(t, 'boss@bieb.nl');
-    const rows = (html: string): number => (html.match(/<code>personal_data\.viewed<\/code>/g) ?? []).length;
+    const rows = (html: string): number => (html.match(/<td>Persoonsgegevens bekeken<\/td>/g) ?? []).length;
     // Typed differently from how it was stored; the other person's callback is not in it.
     const byPhone = await admin.get('/admin/audit?contact=06-1234%205678&action=personal_data.viewed');
     expect(byPhone.status).toBe(200);
     expect(rows(byPhone.text)).toBe(1);
-    expect(byPhone.text).toContain(`callback_request ${mine}`);
-    expect(byPhone.text).not.toContain(`callback_request ${other}`);
+    expect(byPhone.text).toContain(`terugbelverzoek ${mine}`);
+    expect(byPhone.text).not.toContain(`terugbelverzoek ${other}`);
     // The same number written internationally.
     const intl = await admin.get('/admin/audit?contact=%2B31%206%2012345678');
     expect(rows(intl.text)).toBe(1);
-    expect(intl.text).toContain(`callback_request ${mine}`);
+    expect(intl.text).toContain(`terugbelverzoek ${mine}`);
     // An e-mail address finds no callback request (they hold a phone number only).
     expect(rows((await admin.get('/admin/audit?contact=jan%40example.nl')).text)).toBe(0);
     const bySubject = await admin.get('/admin/audit?subject_type=callback_request&action=personal_data.viewed');

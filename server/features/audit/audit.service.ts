@@ -100,4 +100,14 @@ export class AuditService {
     assertActorMay(actor, 'audit.read');
     return this.repo.distinctSubjectTypes();
   }
+
+  names(actor: Actor): { users: Map<number, string>; branches: Map<number, string> } {
+    assertActorMay(actor, 'audit.read');
+    return this.repo.names();
+  }
+
+  actors(actor: Actor): { label: string; name: string | null }[] {
+    assertActorMay(actor, 'audit.read');
+    return this.repo.actors();
+  }
 }

@@ -153,6 +153,11 @@ describe('/admin/branches', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('id="d1_1_opens" name="d1_1_opens" value="09:00"');
     expect(page.text).toContain('id="d6_1_opens" name="d6_1_opens" value=""');
+    // The format hint comes before the 28 fields it describes, and every field points at it.
+    const hint = page.text.indexOf('id="hours-hint"');
+    expect(hint).toBeGreaterThan(0);
+    expect(hint).toBeLessThan(page.text.indexOf('<input type="text" id="d1_1_opens"'));
+    expect(page.text.match(/aria-describedby="hours-hint/g)).toHaveLength(28);
     const res = await agent
       .post(`/admin/branches/${own}/hours`)
       .type('form')

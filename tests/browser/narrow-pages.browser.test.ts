@@ -1,0 +1,158 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startLiveServer, type LiveServer } from '../helpers/live-server';
+import { createTestApp } from '../helpers/test-app';
+import { axeViolations, launchBrowser, newContext, screenshot, signInWithBrowser } from '../helpers/browser';
+import { FakeClock } from '../../server/lib/clock';
+import { may, type CurrentUser, type Role } from '../../server/policy/policy';
+import { ROUTE_MATRIX, type Fixture, type RouteCase } from '../security/route-matrix';
+import { buildMatrixFixture, MATRIX_EMAILS } from '../security/branch-records';
+
+/**
+ * Every GET page of the route list (tests/security/route-matrix.ts, which the permission matrix keeps
+ * complete), opened by the role that uses it at 320 px (a phone, and 400 % zoom of 1280 px):
+ * - nothing scrolls sideways: the document is no wider than the viewport (a wide table scrolls inside its own
+ *   focusable region, which clips it);
+ * - every link, button and field in the page's main part can be brought into view, inside its table region
+ *   where it has one (the region is scrolled to it, as the keyboard does);
+ * - axe-core finds nothing at 320 px and at 1280 px (scrollable-region-focusable included).
+ * One browser; one context per role, signed in once.
+ */
+jest.setTimeout(600_000);
+
+type Who = Role | 'anonymous';
+const NARROW = 320;
+const WIDE = 1280;
+
+/** Downloads, JSON, calendar files and redirects are not pages to look at. */
+const NOT_PAGES = /\.(csv|xlsx|ics|json)(\?|$)|^\/healthz|^\/language\/|\/messages\?/;
+
+/** The role that uses a page: the first (from the desk outward) whose capability covers branch A. */
+function userFor(c: RouteCase, users: Record<Role, CurrentUser>, fixture: Fixture): Who {
+  if (c.access === 'public') return 'anonymous';
+  if (c.access === 'signed-in') return 'volunteer';
+  const order: Role[] = ['volunteer', 'coordinator', 'expert', 'admin'];
+  const found = order.find((r) => may(users[r], c.access as Parameters<typeof may>[1], c.scoped ? fixture.A.branch : undefined));
+  if (!found) throw new Error(`no role may ${c.access}`);
+  return found;
+}
+
+interface PageCase {
+  name: string;
+  who: Who;
+  url: string;
+}
+
+interface Layout {
+  scrollWidth: number;
+  unreachable: string[];
+}
+
+/** Document width, and every visible control of <main> that cannot be scrolled into the viewport (or its region). */
+function measure(page: Page): Promise<Layout> {
+  return page.evaluate(() => {
+    const viewport = document.documentElement.clientWidth;
+    const unreachable: string[] = [];
+    const controls = document.querySelectorAll<HTMLElement>('main a[href], main button, main input:not([type=hidden]), main select, main textarea, main summary');
+    for (const el of Array.from(controls)) {
+      const style = getComputedStyle(el);
+      if (style.display === 'none' || style.visibility === 'hidden' || el.closest('[hidden], .visually-hidden, .hp')) continue;
+      if (el.getClientRects().length === 0) continue;
+      el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      // Brought into view by scrolling a box that a mouse or touch user cannot scroll (overflow hidden or clip)?
+      for (let box = el.parentElement; box && box !== document.body; box = box.parentElement) {
+        if (box.scrollLeft !== 0 && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) {
+          unreachable.push(`${el.tagName.toLowerCase()} "${(el.textContent || '').trim().slice(0, 40)}" is hidden by a box that does not scroll`);
+        }
+      }
+      const r = el.getBoundingClientRect();
+      const region = el.closest('.table-scroll') as HTMLElement | null;
+      const box = region ? region.getBoundingClientRect() : { left: 0, right: viewport };
+      const left = Math.max(0, box.left);
+      const right = Math.min(viewport, box.right);
+      if (r.left < left - 1 || r.right > right + 1) {
+        const text = (el.textContent || el.getAttribute('name') || el.id || el.tagName).trim().replace(/\s+/g, ' ').slice(0, 40);
+        unreachable.push(`${el.tagName.toLowerCase()} "${text}" at ${Math.round(r.left)}–${Math.round(r.right)} of ${Math.round(left)}–${Math.round(right)}`);
+      }
+    }
+    window.scrollTo(0, 0);
+    return { scrollWidth: document.documentElement.scrollWidth, unreachable };
+  });
+}
+
+describe('every page at 320 px and 1280 px', () => {
+  let server: LiveServer;
+  let browser: Browser;
+  let fixture: Fixture;
+  const contexts = new Map<Who, { context: BrowserContext; page: Page }>();
+  const cases: PageCase[] = [];
+
+  beforeAll(async () => {
+    const t = createTestApp();
+    fixture = await buildMatrixFixture(t);
+    const users = {} as Record<Role, CurrentUser>;
+    for (const role of Object.keys(MATRIX_EMAILS) as Role[]) {
+      const id = t.db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(MATRIX_EMAILS[role]) as number;
+      users[role] = { ...t.deps.users.get(id), mustChangePassword: false };
+    }
+    t.db.pragma('wal_checkpoint(TRUNCATE)');
+    const dir = t.dir;
+    await t.close();
+    server = await startLiveServer({ dir, clock: new FakeClock('2026-03-02T09:00:00Z') });
+    for (const [key, list] of Object.entries(ROUTE_MATRIX)) {
+      if (!key.startsWith('GET ')) continue;
+      list.forEach((c, i) => {
+        const url = c.url(fixture, 'own');
+        if (NOT_PAGES.test(url) || (c.allowedStatus && c.allowedStatus !== 200)) return;
+        cases.push({ name: `${key}${list.length > 1 ? ` #${i + 1}` : ''}`, who: userFor(c, users, fixture), url });
+      });
+    }
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const { context } of contexts.values()) await context.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function pageAs(who: Who): Promise<Page> {
+    let entry = contexts.get(who);
+    if (!entry) {
+      const context = await newContext(browser, { width: NARROW, height: 800 });
+      const page = await context.newPage();
+      if (who !== 'anonymous') await signInWithBrowser(page, server.url, MATRIX_EMAILS[who]);
+      entry = { context, page };
+      contexts.set(who, entry);
+    }
+    return entry.page;
+  }
+
+  test('the route list yields the pages (so an empty list cannot pass)', () => {
+    expect(cases.length).toBeGreaterThan(50);
+    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(['GET /admin/users', 'GET /admin/branches', 'GET /admin/audit', 'GET /appointments/day', 'GET /queue/:branchId']));
+  });
+
+  // One test per page, so a report names every page that fails; jest needs the list before beforeAll runs.
+  const names = Object.entries(ROUTE_MATRIX)
+    .filter(([key]) => key.startsWith('GET '))
+    .flatMap(([key, list]) => list.map((_, i) => `${key}${list.length > 1 ? ` #${i + 1}` : ''}`));
+
+  test.each(names)('%s', async (name) => {
+    const c = cases.find((x) => x.name === name);
+    if (!c) return; // not a page (download, JSON, redirect)
+    const page = await pageAs(c.who);
+    await page.setViewportSize({ width: NARROW, height: 800 });
+    const res = await page.goto(`${server.url}${c.url}`);
+    // A public link with a made-up token (cancel, reschedule, ticket) or /setup once accounts exist: no page
+    // here; the permission matrix checks those answers.
+    if (res?.status() !== 200 || !(res.headers()['content-type'] ?? '').startsWith('text/html')) return;
+    const file = `narrow-${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`;
+    await screenshot(page, `${file}-320`);
+    const layout = await measure(page);
+    expect([name, c.who, layout.scrollWidth]).toEqual([name, c.who, NARROW]);
+    expect([name, c.who, layout.unreachable]).toEqual([name, c.who, []]);
+    expect([name, c.who, NARROW, await axeViolations(page)]).toEqual([name, c.who, NARROW, []]);
+    await page.setViewportSize({ width: WIDE, height: 900 });
+    expect([name, c.who, WIDE, await axeViolations(page)]).toEqual([name, c.who, WIDE, []]);
+  });
+});
