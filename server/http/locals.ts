@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Deps } from '../deps';
-import { LANGUAGES, chooseLanguage, directionOf, type Translate } from '../lib/i18n';
+import { LANGUAGES, chooseLanguage, directionOf, pageLanguage, type Translate } from '../lib/i18n';
 import { formatLocal } from '../lib/time';
 import type { Actor } from '../lib/actor';
 import { may, type Capability } from '../policy/policy';
@@ -15,16 +15,32 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/**
+ * The public pages: the start page, booking, managing one's own appointment (by its secret key), check-in,
+ * the waiting-room screen, the survey, the privacy and accessibility statements, the error pages. They are in
+ * all six languages; every other page is a staff page, in Dutch or English only (SPEC §4.11).
+ */
+const PUBLIC_PAGE = /^\/(?:$|book(?:\/|$)|appointments\/[\w-]{20,}(?:\/|$)|check-in(?:\/|$)|queue\/\d+$|survey(?:\/|$)|privacy$|toegankelijkheid$|waitlist(?:\/|$))/;
+
+export function isPublicPage(path: string): boolean {
+  return PUBLIC_PAGE.test(path);
+}
+
 /** Language and everything a template needs; runs before the routers. */
 export function templateLocals(deps: Deps): RequestHandler {
+  const languages = LANGUAGES.filter((l) => deps.translations.has(l.code));
   return (req, res, next) => {
-    const lang = chooseLanguage(readCookie(req.headers.cookie, LANG_COOKIE), deps.translations);
+    // One rule for every page: a language without staff translations shows staff pages in Dutch.
+    const chosen = chooseLanguage(readCookie(req.headers.cookie, LANG_COOKIE), deps.translations);
+    const publicPage = isPublicPage(req.path);
+    const lang = pageLanguage(chosen, publicPage);
+    res.locals.publicPage = publicPage;
     req.lang = lang;
     req.t = deps.translations.translator(lang);
     res.locals.lang = lang;
     res.locals.dir = directionOf(lang);
     res.locals.t = req.t;
-    res.locals.languages = LANGUAGES;
+    res.locals.languages = languages;
     res.locals.asset = deps.assets.url;
     res.locals.currentPath = req.path;
     res.locals.currentUrl = req.originalUrl;
