@@ -33,13 +33,8 @@ export function templateLocals(deps: Deps): RequestHandler {
     // One rule for every page: a language without staff translations shows staff pages in Dutch.
     const chosen = chooseLanguage(readCookie(req.headers.cookie, LANG_COOKIE), deps.translations);
     const publicPage = isPublicPage(req.path);
-    const lang = pageLanguage(chosen, publicPage);
     res.locals.publicPage = publicPage;
-    req.lang = lang;
-    req.t = deps.translations.translator(lang);
-    res.locals.lang = lang;
-    res.locals.dir = directionOf(lang);
-    res.locals.t = req.t;
+    setPageLanguage(req, res, deps, pageLanguage(chosen, publicPage));
     res.locals.languages = languages;
     res.locals.asset = deps.assets.url;
     res.locals.currentPath = req.path;
@@ -49,7 +44,6 @@ export function templateLocals(deps: Deps): RequestHandler {
     res.locals.may = (capability: Capability, branchId?: number): boolean => may(req.user, capability, branchId);
     res.locals.errors = [];
     res.locals.values = {};
-    res.locals.formatLocal = (d: Date | string, pattern: string) => formatLocal(new Date(d), pattern, lang);
     // Only pages with a POST form ask for a token, so plain public pages never create a session.
     res.locals.csrfToken = () => (req.session && req.csrfToken ? req.csrfToken() : '');
     const flash = req.session?.flash;
@@ -59,6 +53,20 @@ export function templateLocals(deps: Deps): RequestHandler {
     }
     next();
   };
+}
+
+/**
+ * The language of this response, for the page, its messages and its dates. templateLocals sets it; the session
+ * guard sets it again to Dutch when someone signed in chose a language without staff texts (a signed-in
+ * person's header is the staff menu).
+ */
+export function setPageLanguage(req: Request, res: Response, deps: Pick<Deps, 'translations'>, lang: string): void {
+  req.lang = lang;
+  req.t = deps.translations.translator(lang);
+  res.locals.lang = lang;
+  res.locals.dir = directionOf(lang);
+  res.locals.t = req.t;
+  res.locals.formatLocal = (d: Date | string, pattern: string) => formatLocal(new Date(d), pattern, lang);
 }
 
 /** A flash message shown once on the next page (after a redirect). */
