@@ -84,6 +84,11 @@ describe('languages on pages', () => {
     expect((await agent.get('/book')).text).toContain('data-label="اقرأ الصفحة بصوت عالٍ"');
   });
 
+  test('"_meta" in a locale file is not a message', () => {
+    expect(t.deps.translations.keys('ar').filter((k) => k.includes('_meta'))).toEqual([]);
+    expect(t.deps.translations.keys('ar')).toContain('layout.skip');
+  });
+
   test('an unknown language code is ignored', async () => {
     const agent = t.agent();
     await agent.get('/language/xx');
