@@ -20,7 +20,7 @@ declare module 'express-serve-static-core' {
  * the waiting-room screen, the survey, the privacy and accessibility statements, the error pages. They are in
  * all six languages; every other page is a staff page, in Dutch or English only (SPEC §4.11).
  */
-const PUBLIC_PAGE = /^\/(?:$|book(?:\/|$)|appointments\/[\w-]{20,}(?:\/|$)|check-in(?:\/|$)|queue\/\d+$|survey(?:\/|$)|privacy$|toegankelijkheid$|waitlist(?:\/|$))/;
+const PUBLIC_PAGE = /^\/(?:$|book(?:\/|$)|appointments\/[\w-]{20,}(?:\/|$)|check-in(?:\/|$)|queue\/\d+$|survey(?:\/|$)|privacy$|toegankelijkheid$|waitlist(?:$|\/joined$|\/offer\/))/;
 
 export function isPublicPage(path: string): boolean {
   return PUBLIC_PAGE.test(path);
