@@ -29,11 +29,16 @@
       synth.cancel();
       button.setAttribute('aria-pressed', String(!on));
       if (on) return;
-      var u = new window.SpeechSynthesisUtterance(main.innerText);
-      u.lang = v.lang;
-      u.voice = voice() || v;
-      u.onend = u.onerror = function () { button.setAttribute('aria-pressed', 'false'); };
-      synth.speak(u);
+      // One utterance per line of text: some browsers stop a long utterance after about 15 seconds.
+      var lines = main.innerText.split(/\n+/).filter(function (l) { return l.trim(); });
+      lines.forEach(function (line, i) {
+        var u = new window.SpeechSynthesisUtterance(line);
+        u.lang = v.lang;
+        u.voice = voice() || v;
+        if (i === lines.length - 1) u.onend = function () { button.setAttribute('aria-pressed', 'false'); };
+        u.onerror = function () { button.setAttribute('aria-pressed', 'false'); };
+        synth.speak(u);
+      });
     });
     slot.appendChild(button);
   }

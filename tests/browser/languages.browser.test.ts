@@ -105,7 +105,10 @@ describe('six languages in Chromium', () => {
         const synth = {
           speaking: false,
           getVoices: () => voices.map((l) => ({ lang: l, name: `voice ${l}` })),
-          speak: (u: { text: string; lang: string }) => (w.spoken = { text: u.text, lang: u.lang }),
+          speak: (u: { text: string; lang: string }) => {
+            const before = w.spoken as { text: string } | undefined;
+            w.spoken = { text: `${before ? before.text + '\n' : ''}${u.text}`, lang: u.lang };
+          },
           cancel: () => undefined,
           addEventListener: (type: string, f: () => void) => type === 'voiceschanged' && listeners.push(f),
         };
@@ -133,6 +136,7 @@ describe('six languages in Chromium', () => {
       const spoken = (await page.evaluate(() => (window as unknown as { spoken: { text: string; lang: string } }).spoken))!;
       expect(spoken.lang).toBe('nl-NL');
       expect(spoken.text).toContain(await page.textContent('main h1'));
+      expect(spoken.text).toContain(await page.textContent('main .action-title >> nth=0'));
       expect(spoken.text).not.toContain('Lees voor');
       expect(await button.getAttribute('aria-pressed')).toBe('true');
       await expectAccessible(page, 'read-aloud-nl', { fitsWidth: true });
