@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { startLiveServer, type LiveServer } from '../helpers/live-server';
 import { createBranch } from '../helpers/test-app';
-import { expectAccessible, launchBrowser, newContext } from '../helpers/browser';
+import { expectAccessible, launchBrowser, newContext, screenshot } from '../helpers/browser';
 import { FakeClock } from '../../server/lib/clock';
 import { LANGUAGES } from '../../server/lib/i18n';
 
@@ -75,6 +78,15 @@ describe('six languages in Chromium', () => {
       expect(await page.locator('main .code').count()).toBe(1);
       await expectAccessible(page, `${label}-6-confirmation`, { fitsWidth: true });
       expect(server.deps.db.prepare('SELECT language FROM appointments WHERE email = ?').pluck().get(`${code}@example.nl`)).toBe(code);
+      // The confirmation e-mail (no SMTP here: the outbox writes .eml files), rendered to look at.
+      await server.deps.outboxSender.runOnce();
+      const eml = fs.readdirSync(server.deps.config.outboxDir).map((f) => path.join(server.deps.config.outboxDir, f));
+      const mails = await Promise.all(eml.map(async (f) => simpleParser(fs.readFileSync(f))));
+      const mail = mails.find((m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.text === `${code}@example.nl`);
+      expect(mail?.html).toContain(`<html lang="${code}" dir="${dir}"`);
+      const mailPage = await context.newPage();
+      await mailPage.setContent(String(mail!.html));
+      await screenshot(mailPage, `${label}-7-email`);
       await context.close();
     },
     120_000,
