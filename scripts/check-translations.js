@@ -1,16 +1,24 @@
 #!/usr/bin/env node
 // Checks locales/<lang>/<ns>.json against locales/nl/<ns>.json: valid JSON, a _meta block, the same key set
 // (ignoring _meta), the same placeholders per key, and plural messages with exactly the CLDR categories the
-// language needs. Usage: node scripts/check-translations.js [lang ...]   (default: tr pl uk)
+// language needs. Usage: node scripts/check-translations.js [--ref=<git ref>] [lang ...]   (default: tr pl uk)
+// --ref reads the Dutch reference from another branch (e.g. --ref=h16 while nl gains keys there).
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { execFileSync } = require('child_process');
 
 const NAMESPACES = ['layout', 'home', 'booking', 'appointments', 'arrival', 'queue', 'survey', 'privacy', 'errors',
   'validation', 'weekdays', 'mail', 'helpline', 'nav'];
 const CATEGORIES = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
 const root = path.join(__dirname, '..', 'locales');
-const langs = process.argv.slice(2).length ? process.argv.slice(2) : ['tr', 'pl', 'uk'];
+const args = process.argv.slice(2);
+const ref = (args.find((a) => a.startsWith('--ref=')) || '').slice('--ref='.length);
+const langArgs = args.filter((a) => !a.startsWith('--'));
+const langs = langArgs.length ? langArgs : ['tr', 'pl', 'uk'];
+const readDutch = (ns) => ref
+  ? execFileSync('git', ['show', `${ref}:locales/nl/${ns}.json`], { cwd: path.join(__dirname, '..'), encoding: 'utf8' })
+  : fs.readFileSync(path.join(root, 'nl', `${ns}.json`), 'utf8');
 
 const isPlural = (v) => v && typeof v === 'object' && !Array.isArray(v) && 'other' in v &&
   Object.entries(v).every(([k, s]) => CATEGORIES.has(k) && typeof s === 'string');
@@ -40,7 +48,7 @@ for (const lang of langs) {
     files++;
     const meta = data._meta;
     if (!meta || meta.reviewed !== false || typeof meta.translator !== 'string') fail(`${lang}/${ns}: _meta missing or wrong`);
-    const nl = flatten(JSON.parse(fs.readFileSync(path.join(root, 'nl', `${ns}.json`), 'utf8')), '', new Map());
+    const nl = flatten(JSON.parse(readDutch(ns)), '', new Map());
     const tr = flatten(data, '', new Map());
     for (const key of nl.keys()) if (!tr.has(key)) fail(`${lang}/${ns}: missing key ${key}`);
     for (const [key, value] of tr) {
