@@ -34,14 +34,14 @@ describe('languages on pages', () => {
     expect(htmlTag((await agent.get('/privacy')).text)).toBe('<html lang="ar" dir="rtl">');
   });
 
-  test('every public page renders in Arabic (no staff namespace read, no missing message)', async () => {
+  test.each(LANGUAGES.map((l) => [l.code, l.dir]))('every public page renders in %s (no staff namespace read, no missing message)', async (code, dir) => {
     const branch = createBranch(t.deps, { name: 'Noord' });
     const agent = t.agent();
-    await agent.get('/language/ar');
+    await agent.get(`/language/${code}`);
     for (const url of ['/', '/book', `/book/topic?branch=${branch}`, `/book/time?branch=${branch}&topic=digid`, '/check-in', `/check-in?branch=${branch}`, '/survey', `/survey?branch=${branch}`, '/privacy', '/toegankelijkheid', `/queue/${branch}`, '/book/cancelled']) {
       const res = await agent.get(url).redirects(2);
       expect([url, res.status]).toEqual([url, 200]);
-      expect([url, htmlTag(res.text)]).toEqual([url, '<html lang="ar" dir="rtl">']);
+      expect([url, htmlTag(res.text)]).toEqual([url, `<html lang="${code}" dir="${dir}">`]);
     }
   });
 
