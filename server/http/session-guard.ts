@@ -3,6 +3,8 @@ import type { SessionData } from 'express-session';
 import type { Deps } from '../deps';
 import type { CurrentUser } from './auth';
 import { SESSION_WRITE_STEP_MS } from './session';
+import { setPageLanguage } from './locals';
+import { DEFAULT_LANGUAGE, STAFF_LANGUAGES } from '../lib/i18n';
 
 /**
  * The one rule for how long a staff session counts, for HTTP requests and socket handshakes and sweeps
@@ -46,6 +48,8 @@ export function sessionGuard(deps: Deps): RequestHandler {
     if (stale && req.get('X-Desk-Live') !== '1') session.lastSeenAt = now;
     req.user = user;
     res.locals.user = user;
+    // Signed in, every page has the staff menu: staff pages are in Dutch and English only.
+    if (!STAFF_LANGUAGES.has(req.lang)) setPageLanguage(req, res, deps, DEFAULT_LANGUAGE);
     // Staff pages show names and contact details; on a shared kiosk the next person must not get them
     // back from the browser's cache with the Back button after sign-out.
     res.setHeader('Cache-Control', 'no-store');

@@ -14,12 +14,52 @@ export interface LanguageInfo {
   dir: 'ltr' | 'rtl';
 }
 
-/** Languages offered in the switch. Arabic, Turkish, Polish and Ukrainian join when their files are complete. */
+/**
+ * Languages offered in the switch, each in its own name. Arabic, Turkish, Polish and Ukrainian cover the public
+ * pages, citizen e-mails and calendar files only (PUBLIC_NAMESPACES); staff pages stay Dutch and English.
+ */
 export const LANGUAGES: readonly LanguageInfo[] = [
   { code: 'nl', name: 'Nederlands', dir: 'ltr' },
   { code: 'en', name: 'English', dir: 'ltr' },
+  { code: 'ar', name: 'العربية', dir: 'rtl' },
+  { code: 'tr', name: 'Türkçe', dir: 'ltr' },
+  { code: 'pl', name: 'Polski', dir: 'ltr' },
+  { code: 'uk', name: 'Українська', dir: 'ltr' },
 ];
+export type LanguageCode = 'nl' | 'en' | 'ar' | 'tr' | 'pl' | 'uk';
+export const LANGUAGE_CODES = ['nl', 'en', 'ar', 'tr', 'pl', 'uk'] as const satisfies readonly LanguageCode[];
 export const DEFAULT_LANGUAGE = 'nl';
+
+/** A stored or chosen language as one of the six citizen languages; anything else is Dutch. */
+export function asLanguageCode(lang: string | null | undefined): LanguageCode {
+  return (LANGUAGE_CODES as readonly string[]).includes(lang ?? '') ? (lang as LanguageCode) : DEFAULT_LANGUAGE;
+}
+/** Languages the staff pages are written in; any other choice shows staff pages in Dutch. */
+export const STAFF_LANGUAGES: ReadonlySet<string> = new Set(['nl', 'en']);
+/**
+ * The namespaces a public page, a citizen e-mail or a .ics file reads. A language that is not a staff language
+ * has exactly these files (the parity test checks it).
+ */
+export const PUBLIC_NAMESPACES = [
+  'layout',
+  'home',
+  'booking',
+  'appointments',
+  'arrival',
+  'queue',
+  'survey',
+  'privacy',
+  'errors',
+  'validation',
+  'weekdays',
+  'mail',
+  'helpline',
+  'nav',
+  // h15's waitlist (its join form and offer page are public); in all six languages once it is merged.
+  'waitlist',
+] as const;
+/** Top-level key in a locale file with who translated it and whether a fluent speaker reviewed it; not a message. */
+export const META_KEY = '_meta';
 const RTL = new Set(['ar', 'fa', 'he', 'ur']);
 
 export type PluralCategory = Intl.LDMLPluralRule;
@@ -126,7 +166,9 @@ export class Translations {
       const dict: Dict = new Map();
       for (const file of fs.readdirSync(langDir).filter((f) => f.endsWith('.json'))) {
         const ns = file.replace(/\.json$/, '');
-        flatten(ns, JSON.parse(fs.readFileSync(path.join(langDir, file), 'utf8')), dict);
+        const tree = JSON.parse(fs.readFileSync(path.join(langDir, file), 'utf8')) as Record<string, unknown>;
+        delete tree[META_KEY];
+        flatten(ns, tree, dict);
       }
       this.dicts.set(lang, dict);
       this.pluralRules.set(lang, new Intl.PluralRules(lang));
@@ -196,6 +238,11 @@ export class Translations {
     this.warned.add(id);
     this.options.logger?.warn({ lang, key, detail }, 'missing translation');
   }
+}
+
+/** The language a page is shown in: staff pages fall back to Dutch when the choice has no staff translation. */
+export function pageLanguage(chosen: string, publicPage: boolean): string {
+  return publicPage || STAFF_LANGUAGES.has(chosen) ? chosen : DEFAULT_LANGUAGE;
 }
 
 export function directionOf(lang: string): 'ltr' | 'rtl' {

@@ -187,11 +187,56 @@ export function zonedInstantExact(date: LocalDate, time: LocalTime): Date | null
 }
 
 /**
+ * Languages whose dates and times Intl formats (order, words and separators of that locale, from CLDR). Dutch
+ * and English keep the dayjs patterns their pages and e-mails have always shown. Arabic uses Latin digits,
+ * like the times, codes and phone numbers beside them (Intl's default for "ar" is Arabic-Indic digits).
+ */
+const INTL_LANGUAGES: ReadonlyMap<string, string> = new Map([
+  ['ar', 'ar-u-nu-latn'],
+  ['tr', 'tr'],
+  ['pl', 'pl'],
+  ['uk', 'uk'],
+]);
+const intlFormatters = new Map<string, Intl.DateTimeFormat | null>();
+
+/**
+ * The Intl options a dayjs pattern asks for (dddd, ddd, D, DD, MMMM, MMM, MM, YYYY, HH, mm, ss), or null for a
+ * pattern with anything else (then dayjs formats it). Cached: a page formats many dates with few patterns.
+ */
+function intlFormatter(pattern: string, lang: string): Intl.DateTimeFormat | null {
+  const id = `${lang}\u0000${pattern}`;
+  let f = intlFormatters.get(id);
+  if (f !== undefined) return f;
+  const options: Intl.DateTimeFormatOptions = { timeZone: TIME_ZONE };
+  const tokens = pattern.match(/dddd|ddd|DD|D|MMMM|MMM|MM|YYYY|HH|mm|ss|[^A-Za-z]+|[A-Za-z]+/g) ?? [];
+  let ok = tokens.length > 0;
+  for (const token of tokens) {
+    if (token === 'dddd') options.weekday = 'long';
+    else if (token === 'ddd') options.weekday = 'short';
+    else if (token === 'D') options.day = 'numeric';
+    else if (token === 'DD') options.day = '2-digit';
+    else if (token === 'MMMM') options.month = 'long';
+    else if (token === 'MMM') options.month = 'short';
+    else if (token === 'MM') options.month = '2-digit';
+    else if (token === 'YYYY') options.year = 'numeric';
+    else if (token === 'HH') Object.assign(options, { hour: '2-digit', hourCycle: 'h23' });
+    else if (token === 'mm') options.minute = '2-digit';
+    else if (token === 'ss') options.second = '2-digit';
+    else if (/[A-Za-z]/.test(token)) ok = false;
+  }
+  f = ok ? new Intl.DateTimeFormat(INTL_LANGUAGES.get(lang), options) : null;
+  intlFormatters.set(id, f);
+  return f;
+}
+
+/**
  * Human formats, in the user's language. dayjs' timezone plugin goes through Intl on every call; the
  * cached offset gives the same wall clock, formatted as if it were UTC. Patterns that print the offset
  * itself (Z, ZZ, z) take the plugin's path, which knows the zone.
  */
 export function formatLocal(instant: Date, pattern: string, lang = 'nl'): string {
+  const intl = INTL_LANGUAGES.has(lang) ? intlFormatter(pattern, lang) : null;
+  if (intl && !Number.isNaN(instant.getTime())) return intl.format(instant);
   if (/[Zz]/.test(pattern.replace(/\[[^\]]*\]/g, ''))) return dayjs(instant).tz(TIME_ZONE).locale(lang).format(pattern);
   const ms = instant.getTime();
   if (Number.isNaN(ms)) return dayjs(instant).format(pattern); // "Invalid Date", as before

@@ -22,6 +22,8 @@ export interface IcsEvent {
   organizerEmail: string;
   organizerName: string;
   attendeeEmail?: string | null;
+  /** The citizen's name as they typed it (any script, emoji too): the attendee's CN. */
+  attendeeName?: string | null;
   /** Minutes before the start for the calendar's own reminder (VALARM); null for none. */
   alarmMinutes: number | null;
   alarmText: string;
@@ -113,7 +115,7 @@ export function buildIcs(e: IcsEvent): string {
     `LOCATION:${escapeText(e.location)}`,
     ...(e.url ? [`URL:${e.url}`] : []),
     `ORGANIZER;CN=${paramValue(e.organizerName)}:mailto:${e.organizerEmail}`,
-    ...(e.attendeeEmail ? [`ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:${e.attendeeEmail}`] : []),
+    ...(e.attendeeEmail ? [`ATTENDEE${e.attendeeName ? `;CN=${paramValue(e.attendeeName)}` : ''};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:${e.attendeeEmail}`] : []),
     `STATUS:${e.method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`,
     'TRANSP:OPAQUE',
   ];

@@ -1,4 +1,4 @@
-import { LANGUAGES, Translations } from '../../server/lib/i18n';
+import { LANGUAGES, PUBLIC_NAMESPACES, STAFF_LANGUAGES, Translations } from '../../server/lib/i18n';
 import { LOCALES_DIR } from '../../server/paths';
 import { ROLES } from '../../server/policy/capabilities';
 import { HELP_TOPICS } from '../../server/lib/topics';
@@ -64,7 +64,10 @@ describe('keys built from data', () => {
 
   test.each(languages)('every key the code can build exists in %s', (lang) => {
     const t = translations.translator(lang);
-    const missing = dynamicKeys.filter((key) => {
+    // Arabic, Turkish, Polish and Ukrainian cover the public namespaces; staff pages show Dutch in them.
+    const publicOnly = !STAFF_LANGUAGES.has(lang);
+    const keys = dynamicKeys.filter((key) => !publicOnly || (PUBLIC_NAMESPACES as readonly string[]).includes(key.split('.')[0]));
+    const missing = keys.filter((key) => {
       try {
         t(key);
         return false;

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_LANGUAGE, isPluralForms } from '../../server/lib/i18n';
+import { DEFAULT_LANGUAGE, LANGUAGES, META_KEY, PUBLIC_NAMESPACES, STAFF_LANGUAGES, isPluralForms } from '../../server/lib/i18n';
 import { LOCALES_DIR } from '../../server/paths';
 import { tempDir } from '../helpers/test-app';
 
 /**
  * Every locale has exactly the messages of Dutch: same namespace files, same keys, same placeholders. A plural
  * message has exactly the forms its own language needs (Polish four, Arabic six), not Dutch's two. The test
- * walks every folder in locales/, so a language added later is covered without touching this file.
+ * walks every folder in locales/, so a language added later is covered without touching this file. Staff
+ * languages (nl, en) have every namespace; the other languages (ar, tr, pl, uk) have exactly the public ones
+ * (PUBLIC_NAMESPACES), each file with a "_meta" that says who translated it and whether it was reviewed.
  */
 
 type Tree = Record<string, unknown>;
@@ -63,15 +65,30 @@ function localeProblems(dir: string): string[] {
   const problems: string[] = [];
   const languages = fs.readdirSync(dir).filter((name) => fs.statSync(path.join(dir, name)).isDirectory());
   const namespaces = (lang: string): string[] => fs.readdirSync(path.join(dir, lang)).filter((f) => f.endsWith('.json')).sort();
-  const reference = namespaces(DEFAULT_LANGUAGE);
+  const all = namespaces(DEFAULT_LANGUAGE);
+  const publicFiles = PUBLIC_NAMESPACES.map((ns) => `${ns}.json`);
   for (const lang of languages) {
     const own = namespaces(lang);
+    const staff = STAFF_LANGUAGES.has(lang);
+    const reference = staff ? all : all.filter((f) => publicFiles.includes(f));
     for (const file of reference) {
-      if (!own.includes(file)) problems.push(`${lang}: ${file} is missing`);
+      if (!own.includes(file)) {
+        problems.push(`${lang}: ${file} is missing`);
+        continue;
+      }
+      const tree = readJson(path.join(dir, lang, file)) as Tree;
+      const meta = tree[META_KEY] as { translator?: unknown; reviewed?: unknown } | undefined;
+      if (!staff && (typeof meta?.translator !== 'string' || typeof meta.reviewed !== 'boolean')) {
+        problems.push(`${lang}: ${file} has no ${META_KEY} with translator and reviewed`);
+      }
+      delete tree[META_KEY];
       // Dutch is compared with itself too: its plural messages must have the forms Dutch needs.
-      else compareTree(lang, file.replace(/\.json$/, ''), readJson(path.join(dir, DEFAULT_LANGUAGE, file)), readJson(path.join(dir, lang, file)), problems);
+      compareTree(lang, file.replace(/\.json$/, ''), readJson(path.join(dir, DEFAULT_LANGUAGE, file)), tree, problems);
     }
-    for (const file of own) if (!reference.includes(file)) problems.push(`${lang}: ${file} is not in ${DEFAULT_LANGUAGE}`);
+    for (const file of own) {
+      if (!all.includes(file)) problems.push(`${lang}: ${file} is not in ${DEFAULT_LANGUAGE}`);
+      else if (!reference.includes(file)) problems.push(`${lang}: ${file} is a staff namespace (staff pages are in nl and en only)`);
+    }
   }
   return problems;
 }
@@ -96,6 +113,33 @@ describe('locale parity', () => {
     expect(localeProblems(LOCALES_DIR)).toEqual([]);
   });
 
+  test('all six languages of the switch are shipped, each with its public namespaces', () => {
+    expect(LANGUAGES.map((l) => l.code)).toEqual(['nl', 'en', 'ar', 'tr', 'pl', 'uk']);
+    const publicFiles = PUBLIC_NAMESPACES.map((ns) => `${ns}.json`).filter((f) => fs.existsSync(path.join(LOCALES_DIR, DEFAULT_LANGUAGE, f)));
+    expect(publicFiles.length).toBeGreaterThanOrEqual(14);
+    for (const { code } of LANGUAGES) expect(fs.readdirSync(path.join(LOCALES_DIR, code))).toEqual(expect.arrayContaining(publicFiles));
+  });
+
+  test('Arabic has all six plural forms wherever Dutch has a plural message', () => {
+    const dir = changedCopy((d) =>
+      editJson(path.join(d, 'ar', 'booking.json'), (tree) => {
+        delete ((tree.time as Tree).length as Tree).two;
+      }),
+    );
+    expect(localeProblems(dir)).toEqual(['ar: booking.time.length has plural forms [few, many, one, other, zero], the language needs [few, many, one, other, two, zero]']);
+  });
+
+  test('a public-only language without _meta, or with a staff namespace, is reported', () => {
+    const dir = changedCopy((d) => {
+      editJson(path.join(d, 'ar', 'home.json'), (tree) => delete tree[META_KEY]);
+      fs.copyFileSync(path.join(d, 'nl', 'users.json'), path.join(d, 'ar', 'users.json'));
+    });
+    expect(localeProblems(dir).sort()).toEqual([
+      `ar: home.json has no ${META_KEY} with translator and reviewed`,
+      'ar: users.json is a staff namespace (staff pages are in nl and en only)',
+    ]);
+  });
+
   test('a plural message in Polish and Ukrainian has four forms, in Dutch and English two', () => {
     expect(localeProblems(path.join(__dirname, 'fixtures', 'i18n-plural'))).toEqual([]);
   });
@@ -115,20 +159,22 @@ describe('locale parity', () => {
   });
 
   test('a locale added later is checked without changing this test', () => {
+    // Turkish ships now (issue 13); German stands in for the next language.
     const dir = changedCopy((d) => {
-      fs.mkdirSync(path.join(d, 'tr'));
-      fs.writeFileSync(path.join(d, 'tr', 'home.json'), '{}');
+      fs.mkdirSync(path.join(d, 'de'));
+      fs.writeFileSync(path.join(d, 'de', 'home.json'), '{}');
     });
     const problems = localeProblems(dir);
-    expect(problems).toContain('tr: home.heading is missing');
-    expect(problems).toContain('tr: booking.json is missing');
+    expect(problems).toContain('de: home.heading is missing');
+    expect(problems).toContain('de: booking.json is missing');
   });
 
   test('a plural message needs the forms of its own language, not those of Dutch', () => {
     const dir = tempDir('dichterbij-locales-');
     const write = (lang: string, waiting: unknown): void => {
       fs.mkdirSync(path.join(dir, lang));
-      fs.writeFileSync(path.join(dir, lang, 'queue.json'), JSON.stringify({ waiting }));
+      const meta = ['nl', 'en'].includes(lang) ? {} : { [META_KEY]: { translator: 'test', reviewed: false } };
+      fs.writeFileSync(path.join(dir, lang, 'queue.json'), JSON.stringify({ ...meta, waiting }));
     };
     write('nl', { one: '{count} persoon wacht', other: '{count} mensen wachten' });
     write('en', '{count} waiting');

@@ -141,6 +141,7 @@ export class AppointmentMail {
       organizerEmail: this.organizer.email,
       organizerName: this.organizer.name,
       attendeeEmail: a.email,
+      attendeeName: a.name,
       alarmMinutes: ALARM_MINUTES,
       alarmText: t('appointments.ics.alarm', { branch: b.name }),
     });

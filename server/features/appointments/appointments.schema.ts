@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fields } from '../../http/validation';
 import { HELP_TOPICS } from '../../lib/topics';
+import { LANGUAGE_CODES, type LanguageCode } from '../../lib/i18n';
 import type { Needs } from './appointments.model';
 
 /** Contact and needs, shared by the public details step and the staff "book for someone" form. */
@@ -20,7 +21,8 @@ export const optionalPhone = fields
   .refine((v) => v === '' || (/^\+?[\d\s\-().]+$/.test(v) && v.replace(/\D/g, '').length >= 8), 'booking.details.phone_invalid')
   .transform((v) => (v === '' ? null : v));
 
-const language = z.enum(['nl', 'en'], { message: 'validation.choose' });
+// E-mails and calendar files come in any of the six public languages (bookings.language).
+const language = z.enum(LANGUAGE_CODES, { message: 'validation.choose' });
 
 const detailsShape = {
   name: fields.requiredText(100),
@@ -39,7 +41,7 @@ export interface ContactDetails {
   email: string | null;
   phone: string | null;
   needs: Needs;
-  language: 'nl' | 'en';
+  language: LanguageCode;
 }
 
 function toDetails(v: z.output<z.ZodObject<typeof detailsShape>>): ContactDetails {

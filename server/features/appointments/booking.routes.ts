@@ -1,3 +1,4 @@
+import { asLanguageCode } from '../../lib/i18n';
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
@@ -48,10 +49,6 @@ function detailValues(d: BookingDraft | null): Record<string, string> {
   };
 }
 
-/** E-mail in the language of the pages the citizen reads (bookings know Dutch and English). */
-function mailLanguage(lang: string): 'nl' | 'en' {
-  return lang === 'en' ? 'en' : 'nl';
-}
 
 /**
  * The public booking flow. Steps 1–3 are GET forms (branch, topic, time) so back/forward and bookmarks just
@@ -229,7 +226,8 @@ export function bookingRouter(deps: Deps): Router {
         topic: slot.topic,
         startsAt: slot.startsAt,
         ...form.data,
-        language: mailLanguage(req.lang),
+        // E-mail and calendar file in the language of the pages the citizen reads (one of the six).
+        language: asLanguageCode(req.lang),
         key: crypto.randomBytes(18).toString('base64url'),
       });
       redirectAfterPost(res, '/book/check');

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
 import type { Logger } from '../../lib/logger';
-import type { Translations } from '../../lib/i18n';
+import { asLanguageCode, type Translations } from '../../lib/i18n';
 import { addDays, formatLocal, isoWeekday, localDate, localTime } from '../../lib/time';
 import { assertActorMay } from '../../policy/policy';
 import { GoneError, NotFoundError } from '../../http/errors';
@@ -196,7 +196,7 @@ export class WaitlistService {
       email: entry.email,
       phone: entry.phone,
       needs: {},
-      language: entry.language === 'en' ? 'en' : 'nl',
+      language: asLanguageCode(entry.language),
       channel: 'online',
       idempotencyKey: `waitlist-offer-${offer.id}-${offer.entryId}`,
       capacityOverride: false,
@@ -266,7 +266,7 @@ export class WaitlistService {
       email: entry.email,
       phone: entry.phone,
       needs: {},
-      language: entry.language === 'en' ? 'en' : 'nl',
+      language: asLanguageCode(entry.language),
       channel: 'phone',
       idempotencyKey: `waitlist-offer-${offer.id}-${offer.entryId}`,
       capacityOverride: false,
