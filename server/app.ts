@@ -42,6 +42,7 @@ import { privacyRouter, retentionAdminSection } from './features/privacy/privacy
 import { subjectsRouter, subjectsAdminSection } from './features/privacy/subjects.routes';
 import { escalationsRouter } from './features/escalations/escalations.routes';
 import { escalationSettingsAdminSection, escalationSettingsRouter } from './features/escalations/escalations.settings.routes';
+import { secondFactorAdminSection, secondFactorRouter } from './features/second-factor/second-factor.routes';
 import { escalationsDeskPanel } from './features/escalations/escalations.panel';
 
 /** Builds the Express app from its dependencies. It never listens; main.ts and tests do that. */
@@ -82,10 +83,12 @@ export function createApp(deps: Deps): Express {
   deskPanels.push(escalationsDeskPanel(deps.escalations, () => deps.categories.taxonomy()));
   // Extra sections on the /admin index, one per feature (see server/features/admin/admin.routes.ts).
   const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection, retentionAdminSection, subjectsAdminSection, escalationSettingsAdminSection];
+  adminSections.push(secondFactorAdminSection);
 
   // Feature routers: one folder, one URL prefix each.
   app.use(homeRouter(deps));
   app.use(authRouter(deps, csrf));
+  app.use(secondFactorRouter(deps));
   app.use(adminRouter(deps, adminSections));
   app.use('/admin/users', usersRouter(deps));
   app.use('/admin/branches', branchesRouter(deps));

@@ -8,6 +8,7 @@ import { NotFoundError } from '../../http/errors';
 import { flash, redirectAfterPost } from '../../http/locals';
 import type { FieldError } from '../../http/validation';
 import { deviceCookieFor, trustedDevice } from './device-cookie';
+import { SECOND_STEP_URL, beginSecondStep } from '../second-factor/second-factor.routes';
 import { LOGIN_FIELDS, PASSWORD_FIELDS, SETUP_FIELDS, loginSchema, passwordSchema, safeNext, setupSchema } from './auth.schema';
 
 export function landingFor(user: CurrentUser): string {
@@ -19,7 +20,7 @@ export function landingFor(user: CurrentUser): string {
 }
 
 /** New session id at sign-in (no session fixation), then the user id and timestamps. */
-function startSession(req: Request, user: CurrentUser, now: number): Promise<void> {
+export function startSession(req: Request, user: CurrentUser, now: number): Promise<void> {
   return new Promise((resolve, reject) => {
     req.session.regenerate((err) => {
       if (err) return reject(err);
@@ -56,8 +57,14 @@ export function authRouter(deps: RouteDeps, csrf: { regenerate: (req: Request) =
       if (result.kind === 'invalid') {
         return renderLogin(res, 400, { email: form.data.email, next: form.data.next ?? '' }, [{ field: 'email', key: 'auth.login.invalid' }]);
       }
-      await startSession(req, result.user, deps.clock.now().getTime());
       const deviceCookie = deviceCookieFor(req.headers.cookie, deps.config, form.data.email);
+      // With a second factor the password is only the first step: nobody is signed in until the code.
+      if (deps.secondFactor.isEnrolled(result.user.id)) {
+        await beginSecondStep(req, result.user.id, form.data.next, deps.clock.now().getTime());
+        res.cookie(deviceCookie.name, deviceCookie.value, deviceCookie.options);
+        return redirectAfterPost(res, SECOND_STEP_URL);
+      }
+      await startSession(req, result.user, deps.clock.now().getTime());
       res.cookie(deviceCookie.name, deviceCookie.value, deviceCookie.options);
       redirectAfterPost(res, result.user.mustChangePassword ? '/account/password' : (safeNext(form.data.next) ?? landingFor(result.user)));
     })
