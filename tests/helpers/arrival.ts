@@ -4,6 +4,7 @@ import type { Deps } from '../../server/deps';
 import { AppointmentsRepository, type AppointmentStatus } from '../../server/features/appointments/appointments.repository';
 import { zonedInstant } from '../../server/lib/time';
 import { cookiesOf, csrfFrom, sessionCookieOf } from './forms';
+import { completeSecondStep, secondFactorContext } from './second-factor';
 
 export interface TestBooking {
   branchId: number;
@@ -55,8 +56,9 @@ export async function signInLive(baseUrl: string, email: string, password = 'dem
   const first = cookiesOf(page).join('; ');
   const res = await request(baseUrl).post('/login').set('Cookie', first).type('form').send({ _csrf: csrfFrom(page.text), email, password });
   if (res.status !== 303) throw new Error(`sign-in failed for ${email}: ${res.status}`);
-  const cookie = sessionCookieOf(res);
+  let cookie = sessionCookieOf(res);
   if (!cookie) throw new Error('no session cookie after sign-in');
+  if (res.headers.location === '/login/second-factor') cookie = await completeSecondStep(baseUrl, cookie, email, secondFactorContext(baseUrl));
   const desk = await request(baseUrl).get('/account/password').set('Cookie', cookie);
   return { cookie, csrf: csrfFrom(desk.text) };
 }

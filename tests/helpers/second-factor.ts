@@ -1,6 +1,8 @@
+import request from 'supertest';
 import type { Db } from '../../server/db/open';
 import { FakeClock, type Clock } from '../../server/lib/clock';
 import { TOTP_PERIOD_SECONDS, totpCode, totpStep } from '../../server/features/second-factor/totp';
+import { csrfFrom, sessionCookieOf } from './forms';
 
 /**
  * The second factor in tests: fixture coordinators and admins are enrolled with this secret (createUser),
@@ -49,4 +51,17 @@ export async function nextSecondFactorCode(context: SecondFactorContext, email: 
     else await sleep(waitMs + 50);
   }
   return totpCode(row.secret, step * TOTP_PERIOD_SECONDS * 1000);
+}
+
+/**
+ * The second step for tests that carry cookies by hand (supertest without an agent, a live server's URL):
+ * returns `cookie` with the session cookie of the signed-in session in place of the pending one.
+ */
+export async function completeSecondStep(target: Parameters<typeof request>[0], cookie: string, email: string, context: SecondFactorContext): Promise<string> {
+  const page = await request(target).get('/login/second-factor').set('Cookie', cookie);
+  const code = await nextSecondFactorCode(context, email);
+  const res = await request(target).post('/login/second-factor').set('Cookie', cookie).type('form').send({ _csrf: csrfFrom(page.text), code });
+  const sid = sessionCookieOf(res);
+  if (res.status !== 303 || !sid) throw new Error(`second step failed for ${email}: ${res.status}`);
+  return [...cookie.split('; ').filter((c) => !c.startsWith(`${sid.split('=')[0]}=`)), sid].join('; ');
 }

@@ -96,7 +96,9 @@ export async function signIn(agent: TestAgent, email: string, password = 'demo-d
 
 /** The real second step of sign-in, with a code computed from the person's secret and the app's clock. */
 export async function answerSecondStep(agent: TestAgent, email: string): Promise<void> {
-  const context = secondFactorContext((agent as unknown as { app: unknown }).app);
+  // supertest wraps the app in an http.Server; the app is that server's request listener.
+  const server = (agent as unknown as { app: { listeners(event: string): unknown[] } }).app;
+  const context = secondFactorContext(server.listeners('request')[0]);
   const token = await csrfToken(agent, '/login/second-factor');
   const code = await nextSecondFactorCode(context, email);
   const res = await agent.post('/login/second-factor').type('form').send({ _csrf: token, code });
