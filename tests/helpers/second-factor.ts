@@ -10,8 +10,8 @@ import { csrfFrom, sessionCookieOf } from './forms';
  * clock — never by switching the factor off.
  */
 export const TEST_TOTP_SECRET = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
-/** The demo accounts' secret (SPEC §5; scripts/seed-demo.ts). */
-export const DEMO_TOTP_SECRET = 'DEMODEMODEMODEMODEMODEMODEMODEMO';
+/** The demo accounts' secret (SPEC §5). */
+export { DEMO_TOTP_SECRET } from '../../server/features/demo/demo.seed';
 
 export interface SecondFactorContext {
   db: Db;

@@ -8,19 +8,10 @@ import { parseForm, type FieldError } from '../../http/validation';
 import type { CurrentUser } from '../../policy/policy';
 import { qrImage } from '../appointments/qr';
 import type { AdminSection } from '../admin/admin.routes';
-import { landingFor, startSession } from '../auth/auth.routes';
-import { safeNext } from '../auth/auth.schema';
+import { SECOND_STEP_URL, landingFor, startSession } from '../../http/sign-in';
 import { ENROL_FIELDS, SETTINGS_FIELDS, SIGN_IN_CODE_FIELDS, enrolSchema, settingsSchema, signInCodeSchema } from './second-factor.schema';
 import { groupedSecret, totpUri } from './totp';
 
-declare module 'express-session' {
-  interface SessionData {
-    /** Password accepted, code not yet: nobody is signed in (no userId) until the second step succeeds. */
-    secondStep?: { userId: number; startedAt: number; next: string | null };
-  }
-}
-
-export const SECOND_STEP_URL = '/login/second-factor';
 export const ENROL_URL = '/account/second-factor';
 /** The second step must follow the password soon; a half-finished sign-in on a shared PC must not linger. */
 const SECOND_STEP_MINUTES = 5;
@@ -32,17 +23,6 @@ export const secondFactorAdminSection: AdminSection = {
   capability: 'users.manage',
   order: 25,
 };
-
-/** After a correct password, for someone with a second factor: a new session that holds only the pending step. */
-export function beginSecondStep(req: Request, userId: number, next: string | undefined, now: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.regenerate((err) => {
-      if (err) return reject(err);
-      req.session.secondStep = { userId, startedAt: now, next: safeNext(next) };
-      req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
-    });
-  });
-}
 
 interface PendingEnrolment {
   secret: string;

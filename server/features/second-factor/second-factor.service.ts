@@ -92,6 +92,8 @@ export class SecondFactorService {
     if (!actor.system) throw new ForbiddenError();
     if (!this.users.findById(userId)) throw new NotFoundError();
     this.repo.transaction(() => {
+      // Seeding again keeps the record of used steps: a code once accepted stays refused.
+      if (this.repo.find(userId)?.secret === secret) return;
       this.repo.save({ userId, secret, enrolledAt: this.clock.now().toISOString(), lastUsedStep: null }, []);
       this.audit.record(actor, { action: 'second_factor.enrolled', subjectType: 'user', subjectId: userId });
     });
