@@ -45,6 +45,7 @@ import { subjectsRouter, subjectsAdminSection } from './features/privacy/subject
 import { escalationsRouter } from './features/escalations/escalations.routes';
 import { waitlistRouter } from './features/waitlist/waitlist.routes';
 import { escalationSettingsAdminSection, escalationSettingsRouter } from './features/escalations/escalations.settings.routes';
+import { secondFactorAdminSection, secondFactorRouter } from './features/second-factor/second-factor.routes';
 import { escalationsDeskPanel } from './features/escalations/escalations.panel';
 import { deskPcContext, deskPcsAdminSection, deskPcsRouter } from './features/desk-pcs/desk-pcs.routes';
 
@@ -97,10 +98,12 @@ export function createApp(deps: Deps): Express {
   deskPanels.push(escalationsDeskPanel(deps.escalations, () => deps.categories.taxonomy()));
   // Extra sections on the /admin index, one per feature (see server/features/admin/admin.routes.ts).
   const adminSections: AdminSection[] = [categoriesAdminSection, partnersAdminSection, retentionAdminSection, subjectsAdminSection, escalationSettingsAdminSection, deskPcsAdminSection];
+  adminSections.push(secondFactorAdminSection);
 
   // Feature routers: one folder, one URL prefix each.
   app.use(homeRouter(deps));
   app.use(authRouter(deps, csrf));
+  app.use(secondFactorRouter(deps));
   app.use(adminRouter(deps, adminSections));
   app.use('/admin/users', usersRouter(deps));
   app.use('/admin/branches', branchesRouter(deps));

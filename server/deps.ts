@@ -19,6 +19,8 @@ import { AuditRepository } from './features/audit/audit.repository';
 import { AuditService } from './features/audit/audit.service';
 import { SignInThrottleRepository } from './features/auth/sign-in-throttle.repository';
 import { AuthService } from './features/auth/auth.service';
+import { SecondFactorRepository } from './features/second-factor/second-factor.repository';
+import { SecondFactorService } from './features/second-factor/second-factor.service';
 import { BranchesRepository } from './features/branches/branches.repository';
 import { BranchesService } from './features/branches/branches.service';
 import { buildAppointmentsFeature, type AppointmentsFeature } from './features/appointments/appointments.module';
@@ -84,6 +86,7 @@ export interface Deps extends AppointmentsFeature {
   outboxSender: OutboxSender;
   audit: AuditService;
   auth: AuthService;
+  secondFactor: SecondFactorService;
   users: UsersService;
   branches: BranchesService;
   categories: CategoriesService;
@@ -220,6 +223,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const signInThrottle = new SignInThrottleRepository(db);
   const auth = new AuthService(usersRepo, signInThrottle, audit, clock);
   const deskPcsRepo = new DeskPcsRepository(db);
+  const secondFactor = new SecondFactorService(new SecondFactorRepository(db), usersRepo, signInThrottle, audit, sessionStore, notifier, clock);
   return {
     config,
     db,
@@ -237,6 +241,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     outboxSender,
     audit,
     auth,
+    secondFactor,
     users: new UsersService(usersRepo, branchesRepo, audit, sessionStore, notifier, clock),
     branches,
     ...appointmentsFeature,

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { completeSecondStep, secondFactorContext } from '../../tests/helpers/second-factor';
 import zlib from 'node:zlib';
 import { startLiveServer, type LiveServer } from '../../tests/helpers/live-server';
 import { createBranch, createUser } from '../../tests/helpers/test-app';
@@ -85,7 +86,8 @@ describe('micro-cache for shared anonymous pages', () => {
       req.end(body);
     });
     expect(signIn.status).toBe(303);
-    const staffCookie = sessionCookieOf(signIn)!;
+    let staffCookie = sessionCookieOf(signIn)!;
+    if (signIn.headers.location === '/login/second-factor') staffCookie = await completeSecondStep(server.url, staffCookie, 'boss@bieb.nl', secondFactorContext(server.url));
     const hits = server.deps.pageCache.hits;
     const page = await get(`${server.url}/`, { cookie: staffCookie });
     expect(server.deps.pageCache.hits).toBe(hits);

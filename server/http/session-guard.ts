@@ -58,6 +58,10 @@ export function sessionGuard(deps: Deps): RequestHandler {
     if (user.mustChangePassword && !['/account/password', '/logout'].includes(req.path) && !req.path.startsWith('/static/')) {
       return res.redirect(303, '/account/password');
     }
+    // Likewise a coordinator or admin without the second factor their role requires: enrol first.
+    if (deps.secondFactor.mustEnrol(user) && !req.path.startsWith('/account/second-factor') && req.path !== '/logout' && !req.path.startsWith('/static/')) {
+      return res.redirect(303, '/account/second-factor');
+    }
     next();
   };
 }

@@ -47,7 +47,9 @@ function readSession(deps: Deps, sid: string): Promise<SessionData | null> {
 
 /** The session's user under the one rule of the HTTP session guard (idle, absolute lifetime, active account). */
 function userOfSession(deps: Deps, session: Partial<SessionData> | null | undefined): CurrentUser | null {
-  return sessionUser(deps, session);
+  const user = sessionUser(deps, session);
+  // Like the HTTP guard: whoever still has to set up the second factor their role requires gets no staff socket.
+  return user && !deps.secondFactor.mustEnrol(user) ? user : null;
 }
 
 function sameAccess(a: CurrentUser, b: CurrentUser): boolean {

@@ -55,11 +55,14 @@ describe('foundation pages in Chromium', () => {
     await page.fill('#password', 'een lange zin als wachtwoord');
     await page.fill('#password_confirm', 'een lange zin als wachtwoord');
     await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-    expect(new URL(page.url()).pathname).toBe('/admin');
+    // An admin must set up the second factor before anything else (#14): the new admin lands on enrolment.
+    expect(new URL(page.url()).pathname).toBe('/account/second-factor');
     await screenshot(page, 'foundation-admin-after-setup');
     await expectAxeClean(page);
-    expect((await page.goto(`${live.url}/setup`))?.status()).toBe(404);
     await context.close();
+    const anonymous = await newContext(browser, { javaScriptEnabled: false, width: 320 });
+    expect((await (await anonymous.newPage()).goto(`${live.url}/setup`))?.status()).toBe(404);
+    await anonymous.close();
   });
 
   test('start page, sign-in page and error page: no axe violations, phone and desktop, Dutch and English', async () => {

@@ -6,6 +6,7 @@ import { zonedInstant } from '../../server/lib/time';
 import type TestAgent from 'supertest/lib/agent';
 import { KIOSK_COOKIE } from '../../server/http/kiosk';
 import { cookiesOf, csrfFrom, sessionCookieOf } from './forms';
+import { completeSecondStep, secondFactorContext } from './second-factor';
 
 /** The Cookie header part a browser carries once a volunteer has made it the branch's kiosk (POST /check-in/setup). */
 export function kioskCookie(branchId: number): string {
@@ -71,8 +72,9 @@ export async function signInLive(baseUrl: string, email: string, password = 'dem
   const first = cookiesOf(page).join('; ');
   const res = await request(baseUrl).post('/login').set('Cookie', first).type('form').send({ _csrf: csrfFrom(page.text), email, password });
   if (res.status !== 303) throw new Error(`sign-in failed for ${email}: ${res.status}`);
-  const cookie = sessionCookieOf(res);
+  let cookie = sessionCookieOf(res);
   if (!cookie) throw new Error('no session cookie after sign-in');
+  if (res.headers.location === '/login/second-factor') cookie = await completeSecondStep(baseUrl, cookie, email, secondFactorContext(baseUrl));
   const desk = await request(baseUrl).get('/account/password').set('Cookie', cookie);
   return { cookie, csrf: csrfFrom(desk.text) };
 }

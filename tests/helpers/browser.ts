@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { ROOT_DIR } from '../../server/paths';
+import { nextSecondFactorCode, secondFactorContext } from './second-factor';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(ROOT_DIR, 'test-output', 'screenshots');
@@ -96,4 +97,8 @@ export async function signInWithBrowser(page: Page, baseUrl: string, email: stri
   await page.fill('#email', email);
   await page.fill('#password', password);
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  if (new URL(page.url()).pathname === '/login/second-factor') {
+    await page.fill('#code', await nextSecondFactorCode(secondFactorContext(baseUrl), email));
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  }
 }

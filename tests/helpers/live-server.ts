@@ -3,6 +3,7 @@ import { FakeClock, type Clock } from '../../server/lib/clock';
 import { createLogger, type Logger } from '../../server/lib/logger';
 import type { MailTransport } from '../../server/mail/transport';
 import { tempDir, testConfig } from './test-app';
+import { registerSecondFactorContext } from './second-factor';
 
 export interface LiveServer extends RunningServer {
   dir: string;
@@ -34,5 +35,6 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
     mailTransport: options.mailTransport,
     backgroundJobs: options.backgroundJobs ?? false,
   });
+  registerSecondFactorContext(running.url, { db: running.deps.db, clock: running.deps.clock });
   return { ...running, dir };
 }

@@ -16,6 +16,7 @@ import type { MailTransport } from '../../server/mail/transport';
 import type { Role } from '../../server/http/auth';
 import { SYSTEM_ACTOR } from '../../server/lib/actor';
 import { csrfFrom } from './forms';
+import { TEST_TOTP_SECRET, nextSecondFactorCode, registerSecondFactorContext, secondFactorContext } from './second-factor';
 
 export interface TestApp {
   app: Express;
@@ -61,6 +62,7 @@ export function createTestApp(options: TestAppOptions = {}): TestApp {
   const clock = options.clock ?? new FakeClock('2026-03-02T09:00:00Z');
   const deps = buildDeps(config, db, { clock, logger: createLogger('silent'), mailTransport: options.mailTransport });
   const app = createApp(deps);
+  registerSecondFactorContext(app, { db, clock });
   return {
     app,
     deps,
@@ -89,6 +91,18 @@ export async function signIn(agent: TestAgent, email: string, password = 'demo-d
   const token = await csrfToken(agent, '/login');
   const res = await agent.post('/login').type('form').send({ _csrf: token, email, password });
   if (res.status !== 303) throw new Error(`sign-in failed for ${email}: ${res.status}`);
+  if (res.headers.location === '/login/second-factor') await answerSecondStep(agent, email);
+}
+
+/** The real second step of sign-in, with a code computed from the person's secret and the app's clock. */
+export async function answerSecondStep(agent: TestAgent, email: string): Promise<void> {
+  // supertest wraps the app in an http.Server; the app is that server's request listener.
+  const server = (agent as unknown as { app: { listeners(event: string): unknown[] } }).app;
+  const context = secondFactorContext(server.listeners('request')[0]);
+  const token = await csrfToken(agent, '/login/second-factor');
+  const code = await nextSecondFactorCode(context, email);
+  const res = await agent.post('/login/second-factor').type('form').send({ _csrf: token, code });
+  if (res.status !== 303) throw new Error(`second step failed for ${email}: ${res.status}`);
 }
 
 /** A fresh agent of the test app, signed in as `email`. */
@@ -127,5 +141,8 @@ export function createBranch(deps: Deps, overrides: Partial<Parameters<Deps['bra
 
 export async function createUser(deps: Deps, role: Role, branchIds: number[] = [], email?: string, password = 'demo-demo-demo'): Promise<number> {
   const address = email ?? `${role}-${Math.random().toString(36).slice(2, 8)}@test.nl`;
-  return deps.users.ensure(SYSTEM_ACTOR, { email: address, name: `Test ${role}`, role, branchIds }, password);
+  const id = await deps.users.ensure(SYSTEM_ACTOR, { email: address, name: `Test ${role}`, role, branchIds }, password);
+  // Coordinators and admins must have a second factor; fixtures get the known test secret.
+  if (role === 'coordinator' || role === 'admin') deps.secondFactor.enrolWithSecret(SYSTEM_ACTOR, id, TEST_TOTP_SECRET);
+  return id;
 }

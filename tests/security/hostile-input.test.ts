@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { completeSecondStep } from '../helpers/second-factor';
 import { createTestApp, csrfFrom, type TestApp } from '../helpers/test-app';
 import { listRoutes } from '../helpers/routes';
 import { may, type CurrentUser, type Role } from '../../server/policy/policy';
@@ -253,7 +254,8 @@ async function signInAs(email: string): Promise<{ cookie: string; token: string 
   const first = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
   const res = await request(t.app).post('/login').set('Cookie', first).type('form').send({ _csrf: csrfFrom(login.text), email, password: 'demo-demo-demo' });
   if (res.status !== 303) throw new Error(`sign-in failed for ${email}: ${res.status}`);
-  const cookie = (res.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+  let cookie = (res.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+  if (res.headers.location === '/login/second-factor') cookie = await completeSecondStep(t.app, cookie, email, t);
   const page = await request(t.app).get('/account/password').set('Cookie', cookie);
   return { cookie, token: csrfFrom(page.text) };
 }

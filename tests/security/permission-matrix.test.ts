@@ -6,6 +6,7 @@ import { listRoutes } from '../helpers/routes';
 import { CAPABILITIES, may, type CurrentUser, type Role } from '../../server/policy/policy';
 import { io as connect } from 'socket.io-client';
 import { startLiveServer } from '../helpers/live-server';
+import { completeSecondStep } from '../helpers/second-factor';
 import { registeredSocketEvents } from '../../server/realtime/attach';
 import { ROUTE_MATRIX, SOCKET_MATRIX, type Fixture, type RouteCase, type Side } from './route-matrix';
 import { buildMatrixFixture, MATRIX_EMAILS } from './branch-records';
@@ -35,7 +36,8 @@ async function signInAs(t: TestApp, email: string): Promise<{ cookie: string; to
   const first = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
   const res = await request(t.app).post('/login').set('Cookie', first).type('form').send({ _csrf: csrfFrom(login.text), email, password: 'demo-demo-demo' });
   if (res.status !== 303) throw new Error(`sign-in failed for ${email}: ${res.status}`);
-  const cookie = (res.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+  let cookie = (res.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+  if (res.headers.location === '/login/second-factor') cookie = await completeSecondStep(t.app, cookie, email, t);
   const page = await request(t.app).get('/account/password').set('Cookie', cookie);
   return { cookie, token: csrfFrom(page.text) };
 }

@@ -88,6 +88,15 @@ export const ROUTE_MATRIX: Record<string, RouteCase[]> = {
   'POST /setup': [pub('/setup')],
   'GET /account/password': [{ access: 'signed-in', url: fixed('/account/password') }],
   'POST /account/password': [{ access: 'signed-in', url: fixed('/account/password') }],
+  // The second factor (#14): enrolment for oneself, the second step of sign-in, the admins' switch and reset.
+  'GET /account/second-factor': [{ access: 'signed-in', url: fixed('/account/second-factor') }],
+  'POST /account/second-factor': [{ access: 'signed-in', url: fixed('/account/second-factor') }],
+  'GET /account/second-factor/recovery-codes': [{ access: 'signed-in', url: fixed('/account/second-factor/recovery-codes'), allowedStatus: 303 }],
+  'GET /login/second-factor': [pub('/login/second-factor')],
+  'POST /login/second-factor': [pub('/login/second-factor')],
+  'GET /admin/second-factor': [global('users.manage', '/admin/second-factor')],
+  'POST /admin/second-factor': [global('users.manage', '/admin/second-factor')],
+  'POST /admin/users/:id/second-factor/reset': [global('users.manage', (f) => `/admin/users/${f.userId}/second-factor/reset`)],
 
   // Citizens: booking, the manage link, the kiosk, the queue screen and the survey.
   'GET /privacy': [pub('/privacy')],

@@ -3,33 +3,13 @@ import type { RouteDeps } from '../../deps';
 import { methodNotAllowed } from '../../http/routes';
 import { parseForm } from '../../http/validation';
 import { requireSignIn } from '../../http/auth';
-import { may, type CurrentUser } from '../../policy/policy';
+import type { CurrentUser } from '../../policy/policy';
 import { NotFoundError } from '../../http/errors';
 import { flash, redirectAfterPost } from '../../http/locals';
 import type { FieldError } from '../../http/validation';
 import { deviceCookieFor, trustedDevice } from './device-cookie';
+import { SECOND_STEP_URL, beginSecondStep, landingFor, startSession } from '../../http/sign-in';
 import { LOGIN_FIELDS, PASSWORD_FIELDS, SETUP_FIELDS, loginSchema, passwordSchema, safeNext, setupSchema } from './auth.schema';
-
-export function landingFor(user: CurrentUser): string {
-  if (user.mustChangePassword) return '/account/password';
-  if (may(user, 'desk.use')) return '/desk';
-  if (may(user, 'escalations.answer')) return '/escalations';
-  if (may(user, 'admin.open')) return '/admin';
-  return '/desk';
-}
-
-/** New session id at sign-in (no session fixation), then the user id and timestamps. */
-function startSession(req: Request, user: CurrentUser, now: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.regenerate((err) => {
-      if (err) return reject(err);
-      req.session.userId = user.id;
-      req.session.signedInAt = now;
-      req.session.lastSeenAt = now;
-      req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
-    });
-  });
-}
 
 export function authRouter(deps: RouteDeps, csrf: { regenerate: (req: Request) => string }): Router {
   const router = Router();
@@ -56,8 +36,14 @@ export function authRouter(deps: RouteDeps, csrf: { regenerate: (req: Request) =
       if (result.kind === 'invalid') {
         return renderLogin(res, 400, { email: form.data.email, next: form.data.next ?? '' }, [{ field: 'email', key: 'auth.login.invalid' }]);
       }
-      await startSession(req, result.user, deps.clock.now().getTime());
       const deviceCookie = deviceCookieFor(req.headers.cookie, deps.config, form.data.email);
+      // With a second factor the password is only the first step: nobody is signed in until the code.
+      if (deps.secondFactor.isEnrolled(result.user.id)) {
+        await beginSecondStep(req, result.user.id, form.data.next, deps.clock.now().getTime());
+        res.cookie(deviceCookie.name, deviceCookie.value, deviceCookie.options);
+        return redirectAfterPost(res, SECOND_STEP_URL);
+      }
+      await startSession(req, result.user, deps.clock.now().getTime());
       res.cookie(deviceCookie.name, deviceCookie.value, deviceCookie.options);
       redirectAfterPost(res, result.user.mustChangePassword ? '/account/password' : (safeNext(form.data.next) ?? landingFor(result.user)));
     })

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { DEMO_TOTP_SECRET, registerSecondFactorContext } from '../../../tests/helpers/second-factor';
 import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../app';
@@ -148,7 +149,14 @@ describe('scripts/seed-demo', () => {
       // Phone numbers only: the demo sends no e-mail.
       expect(db.prepare("SELECT count(*) FROM borrowers WHERE contact_kind = 'email'").pluck().get()).toBe(0);
       const deps = buildDeps(config, db, { clock: new FakeClock(), logger: createLogger('silent') });
-      const agent = request.agent(createApp(deps));
+      // The demo admin and coordinator come with the SPEC's TOTP secret; the sign-in answers its real second step.
+      expect(db.prepare('SELECT u.email, sf.secret FROM second_factors sf JOIN users u ON u.id = sf.user_id ORDER BY u.email').all()).toEqual([
+        { email: 'admin@demo.test', secret: DEMO_TOTP_SECRET },
+        { email: 'coordinator@demo.test', secret: DEMO_TOTP_SECRET },
+      ]);
+      const app = createApp(deps);
+      registerSecondFactorContext(app, { db, clock: deps.clock });
+      const agent = request.agent(app);
       await signIn(agent, 'coordinator@demo.test');
       expect((await agent.get('/admin/branches')).text).toContain('Bibliotheek Noord');
       await deps.outboxSender.stop();

@@ -16,6 +16,8 @@ export type FeatureSeeder = (deps: Deps, ctx: SeedContext, log: SeedLog) => Prom
 
 /** The demo password from the SPEC (section 5). Demo only: the script refuses to run in production. */
 export const DEMO_PASSWORD = 'demo-demo-demo';
+/** The demo admin's and coordinator's TOTP secret (SPEC §5, printed in the README): base32, SHA-1, 6 digits, 30 s. */
+export const DEMO_TOTP_SECRET = 'DEMODEMODEMODEMODEMODEMODEMODEMO';
 
 const SEED_ACTOR: Actor = { userId: null, label: 'seed-demo', ip: null, system: true };
 
@@ -84,6 +86,7 @@ function ensureBranch(deps: Deps, demo: DemoBranch, log: SeedLog): number {
 
 async function ensureUser(deps: Deps, email: string, name: string, role: Role, branchIds: number[], log: SeedLog): Promise<number> {
   const id = await deps.users.ensure(SEED_ACTOR, { email, name, role, branchIds }, DEMO_PASSWORD);
+  if (role === 'admin' || role === 'coordinator') deps.secondFactor.enrolWithSecret(SEED_ACTOR, id, DEMO_TOTP_SECRET);
   log(`account ${email} (${role}) ready`);
   return id;
 }

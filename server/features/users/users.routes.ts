@@ -59,6 +59,7 @@ export function usersRouter(deps: RouteDeps): Router {
       title: res.locals.t('users.edit.title', { name: subject.name }),
       mode: 'edit',
       subject,
+      secondFactor: deps.secondFactor.status(subject.id),
       values,
       errors,
       roles: ROLES,
