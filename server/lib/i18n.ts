@@ -55,8 +55,10 @@ export const PUBLIC_NAMESPACES = [
   'mail',
   'helpline',
   'nav',
-  // h15's waitlist (its join form and offer page are public); in all six languages once it is merged.
+  // The waitlist's join form, offer page and e-mails.
   'waitlist',
+  // Due-soon and overdue e-mails to borrowers, in the language chosen when lending.
+  'loan-mail',
 ] as const;
 /** Top-level key in a locale file with who translated it and whether a fluent speaker reviewed it; not a message. */
 export const META_KEY = '_meta';

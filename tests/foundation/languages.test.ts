@@ -116,8 +116,9 @@ describe('e-mail and .ics in the booking language', () => {
     await agent.get('/language/ar');
     const url = `/book/details?branch=${branch}&topic=digid&start=${encodeURIComponent(start)}`;
     const page = await agent.get(url);
-    expect(page.text).toContain('<option value="ar" lang="ar" dir="rtl" selected>العربية</option>');
-    const details = await agent.post(url).type('form').send({ _csrf: csrfFrom(page.text), name, email: 'sara@example.nl', phone: '', language: 'ar' });
+    // No separate e-mail language question any more (issue #15 item 7): the e-mail follows the pages' language.
+    expect(page.text).toContain('<html lang="ar" dir="rtl">');
+    const details = await agent.post(url).type('form').send({ _csrf: csrfFrom(page.text), name, email: 'sara@example.nl', phone: '', help_language: 'nl' });
     expect(details.status).toBe(303);
     const check = (await agent.get('/book/check')).text;
     expect(check).toContain(name);

@@ -8,7 +8,6 @@ import { createTestApp, csrfToken, createBranch, createUser, signIn, signedIn, t
 const TRICKY = '<script>alert(1)</script> مكتبة 📚 Zoe\u0308 & "q"';
 const SHOWN = '&lt;script&gt;alert(1)&lt;/script&gt; مكتبة 📚 Zoe\u0308 &amp; &#34;q&#34;';
 /** In the audit log the text sits inside JSON, whose quotes are escaped too. */
-const SHOWN_IN_JSON = '&lt;script&gt;alert(1)&lt;/script&gt; مكتبة 📚 Zoe\u0308 &amp; \\&#34;q\\&#34;';
 
 describe('security: user text in any script, shown as text everywhere', () => {
   let t: TestApp;
@@ -65,7 +64,8 @@ describe('security: user text in any script, shown as text everywhere', () => {
       expectShownAsText(res.text);
     }
     const audit = await admin.get('/admin/audit');
-    expectShownAsText(audit.text, SHOWN_IN_JSON);
+    // The audit log shows details as label and value (issue #15 item 10), so the name appears as text too.
+    expectShownAsText(audit.text);
   });
 
   test('an intake note in any script is stored exactly and listed as text', async () => {

@@ -4,6 +4,8 @@ import { Translations } from '../../lib/i18n';
 import { LOCALES_DIR } from '../../paths';
 import { createBranch, createTestApp, signedIn, type TestApp } from '../../../tests/helpers/test-app';
 import { actionKey } from './audit.present';
+import { SYSTEM_ACTOR } from '../../lib/actor';
+import { TEST_TOTP_SECRET } from '../../../tests/helpers/second-factor';
 
 /**
  * Every action code the server writes (`action: '…'`, `action: cond ? '…' : '…'` and the appointment status
@@ -17,7 +19,7 @@ function auditActionsInCode(): Map<string, string> {
       if (fs.statSync(file).isDirectory()) walk(file);
       else if (file.endsWith('.ts') && !file.endsWith('.test.ts')) {
         const source = fs.readFileSync(file, 'utf8');
-        for (const m of source.matchAll(/\baction:\s*([^,\n}]+)|this\.change\([^,]+,[^,]+,\s*('[^']+')/g)) {
+        for (const m of source.matchAll(/\baction:\s*([^,\n{}]+)|this\.change\([^,]+,[^,]+,\s*('[^']+')/g)) {
           for (const literal of (m[1] ?? m[2] ?? '').matchAll(/'([a-z_]+(?:\.[a-z_]+)*)'/g)) found.set(literal[1]!, file);
         }
       }
@@ -54,6 +56,8 @@ describe('/admin/audit on a seeded log', () => {
     t.clock.set('2026-03-02T09:00:00Z');
     const branch = createBranch(t.deps, { name: 'Bibliotheek Zuidwijk' });
     const adminId = await t.deps.users.ensure({ userId: null, label: 'system', ip: null, system: true }, { email: 'anna@bieb.nl', name: 'Anna de Vries', role: 'admin', branchIds: [] }, 'demo-demo-demo');
+    // An admin signs in with a second factor (issue #14); the sign-in helper answers it with the test secret.
+    t.deps.secondFactor.enrolWithSecret(SYSTEM_ACTOR, adminId, TEST_TOTP_SECRET);
     await t.deps.users.ensure({ userId: null, label: 'system', ip: null, system: true }, { email: 'piet@bieb.nl', name: 'Piet Bakker', role: 'volunteer', branchIds: [branch] }, 'demo-demo-demo');
     const citizen = { userId: null, label: 'public', ip: '10.0.0.1' };
     t.deps.audit.record(citizen, { action: 'appointment.booked', subjectType: 'appointment', subjectId: 41, branchId: branch, details: { channel: 'online', date: '2026-03-05', time: '10:00' } });

@@ -1,3 +1,4 @@
+import { LANGUAGE_CODES } from '../../lib/i18n';
 /** Domain types of device loans (SPEC 4.5). Tables: db/migrations/0005_create_loans.sql. */
 
 export const DEVICE_TYPES = ['laptop', 'tablet', 'phone', 'mifi', 'other'] as const;
@@ -63,7 +64,8 @@ export interface DeviceEvent {
 }
 
 /** The languages a borrower can get their reminder e-mails in (chosen when lending; Dutch unless chosen). */
-export const MAIL_LANGUAGES = ['nl', 'en'] as const;
+/** Reminder e-mails to borrowers come in any of the six citizen languages (locales/<lang>/loan-mail.json). */
+export const MAIL_LANGUAGES = LANGUAGE_CODES;
 export type MailLanguage = (typeof MAIL_LANGUAGES)[number];
 
 export interface Borrower {

@@ -10,12 +10,12 @@ const LOAN_COLUMNS = `l.id, l.branch_id AS branchId, l.device_id AS deviceId, l.
   l.condition, l.condition_note AS conditionNote, l.renewals, l.due_soon_sent_at AS dueSoonSentAt, l.overdue_sent_at AS overdueSentAt,
   l.personal_data_purged_at AS personalDataPurgedAt`;
 const VIEW_COLUMNS = `${LOAN_COLUMNS}, d.asset_tag AS assetTag, d.type AS deviceType, d.make_model AS makeModel,
-  b.name AS borrowerName, b.contact AS borrowerContact, b.contact_kind AS borrowerContactKind, b.language AS borrowerLanguage`;
+  b.name AS borrowerName, b.contact AS borrowerContact, b.contact_kind AS borrowerContactKind, b.mail_language AS borrowerLanguage`;
 const VIEW_FROM = 'loans l JOIN devices d ON d.id = l.device_id JOIN borrowers b ON b.id = l.borrower_id';
 const RESERVATION_COLUMNS = `r.id, r.branch_id AS branchId, r.borrower_id AS borrowerId, r.device_type AS deviceType, r.wanted_from AS wantedFrom,
   r.status, r.device_id AS deviceId, r.held_at AS heldAt, b.name AS borrowerName, b.contact AS borrowerContact, d.asset_tag AS assetTag`;
 const RESERVATION_FROM = 'device_reservations r JOIN borrowers b ON b.id = r.borrower_id LEFT JOIN devices d ON d.id = r.device_id';
-const BORROWER_COLUMNS = `id, branch_id AS branchId, name, contact, contact_kind AS contactKind, library_card AS libraryCard, language,
+const BORROWER_COLUMNS = `id, branch_id AS branchId, name, contact, contact_kind AS contactKind, library_card AS libraryCard, mail_language AS language,
   personal_data_purged_at AS personalDataPurgedAt`;
 
 function parseKits<T extends { kitOut: string; missingKit: string }>(r: T): Omit<T, 'kitOut' | 'missingKit'> & { kitOut: string[]; missingKit: string[] } {
@@ -59,10 +59,10 @@ export class LoansRepository {
       ),
       borrowerById: db.prepare(`SELECT ${BORROWER_COLUMNS} FROM borrowers WHERE id = ?`),
       insertBorrower: db.prepare(
-        `INSERT INTO borrowers (branch_id, name, contact, contact_kind, library_card, language, created_at, updated_at)
+        `INSERT INTO borrowers (branch_id, name, contact, contact_kind, library_card, mail_language, created_at, updated_at)
          VALUES (@branchId, @name, @contact, @kind, @libraryCard, coalesce(@language, 'nl'), @now, @now)`,
       ),
-      updateBorrower: db.prepare(`UPDATE borrowers SET name = @name, library_card = coalesce(@libraryCard, library_card), language = coalesce(@language, language), updated_at = @now WHERE id = @id`),
+      updateBorrower: db.prepare(`UPDATE borrowers SET name = @name, library_card = coalesce(@libraryCard, library_card), mail_language = coalesce(@language, mail_language), updated_at = @now WHERE id = @id`),
       insertLoan: db.prepare(
         `INSERT INTO loans (branch_id, device_id, borrower_id, due_date, agreement_accepted_at, deposit_cents, kit_out, extra_allowed_by, lent_at, lent_by, created_at, updated_at)
          VALUES (@branchId, @deviceId, @borrowerId, @dueDate, @now, @depositCents, @kitOut, @extraAllowedBy, @now, @lentBy, @now, @now)`,

@@ -262,6 +262,7 @@ describe('/devices and /loans', () => {
     await addDevice('LANG-1');
     await addDevice('LANG-2');
     await addDevice('LANG-3');
+    await addDevice('LANG-4');
     const form = await vol.get(`/loans/new?branch=${branchA}&tag=LANG-1`);
     expect(form.text).toMatch(/<input type="radio" id="language" name="language" value="nl" checked>/);
     const lend = async (tag: string, contact: string, language?: string): Promise<number> => {
@@ -271,6 +272,9 @@ describe('/devices and /loans', () => {
     };
     const english = await lend('LANG-1', 'english@example.nl', 'en');
     const dutch = await lend('LANG-2', 'nederlands@example.nl');
+    // Any of the six citizen languages, each offered in its own name and marked with its language and direction.
+    expect(form.text).toContain('<label for="language-ar" lang="ar" dir="rtl">العربية</label>');
+    const arabic = await lend('LANG-4', 'arabic@example.nl', 'ar');
     // A wrong value is a form error, not a silent Dutch.
     const bad = await post(vol, `/loans/new?branch=${branchA}&tag=LANG-3`, '/loans/new', lendBody('LANG-3', 'x@example.nl', { language: 'fr' }));
     expect(bad.status).toBe(400);
@@ -279,10 +283,11 @@ describe('/devices and /loans', () => {
       t.db.prepare("SELECT subject FROM outbox WHERE related_type LIKE 'loan_%' AND related_id = ? ORDER BY id").pluck().all(loanId);
     expect(subject(english)).toEqual([expect.stringMatching(/^Please bring your laptop back by Tuesday 3 March/)]);
     expect(subject(dutch)).toEqual([expect.stringMatching(/^Breng uw laptop uiterlijk dinsdag 3 maart terug/)]);
+    expect(subject(arabic)).toEqual([expect.stringMatching(/^يرجى إعادة الجهاز \(/)]);
     // The same borrower lends again (after returning) without touching the choice: still English.
     const loanUrl = `/loans/${english}`;
     await post(vol, loanUrl, `${loanUrl}/return`, { kit: ['lader', 'tas'], condition: 'fine', condition_note: '' });
     const again = await lend('LANG-3', 'ENGLISH@example.nl');
-    expect(t.db.prepare('SELECT b.language FROM loans l JOIN borrowers b ON b.id = l.borrower_id WHERE l.id = ?').pluck().get(again)).toBe('en');
+    expect(t.db.prepare('SELECT b.mail_language FROM loans l JOIN borrowers b ON b.id = l.borrower_id WHERE l.id = ?').pluck().get(again)).toBe('en');
   });
 });
