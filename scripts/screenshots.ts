@@ -11,7 +11,7 @@ import { DEMO_PASSWORD } from '../server/features/demo/demo.seed';
 import { openDatabase } from '../server/db/open';
 import { KIOSK_COOKIE } from '../server/http/kiosk';
 import { ROOT_DIR } from '../server/paths';
-import { freePort, productionEnv, seededDatabase, startCompiledServer } from './bench/bench-lib';
+import { freePort, nextDemoCode, productionEnv, seededDatabase, startCompiledServer } from './bench/bench-lib';
 
 const OUT_DIR = path.join(ROOT_DIR, 'docs', 'screenshots');
 const WIDTHS = [
@@ -40,20 +40,24 @@ async function signIn(page: Page, url: string, email: string): Promise<void> {
   await page.fill('#email', email);
   await page.fill('#password', DEMO_PASSWORD);
   await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  // The demo admin and coordinator have a second factor (SPEC §5): answer with a code of the demo secret.
+  if (new URL(page.url()).pathname === '/login/second-factor') {
+    await page.fill('#code', await nextDemoCode(email));
+    await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  }
 }
 
 /**
- * A kiosk is set up once per browser with /check-in?branch=ID. Where that needs a staff sign-in, a coordinator
- * sets it up and the session is dropped afterwards, so the screenshot shows what a visitor sees.
+ * A kiosk is set up once per browser by a signed-in volunteer at /check-in/setup (issue #15 item 2); setting it
+ * up signs them out, so the screenshot shows what a visitor sees.
  */
 async function setUpKiosk(context: BrowserContext, url: string, branchId: number): Promise<void> {
   const page = await context.newPage();
-  await page.goto(`${url}/check-in?branch=${branchId}`);
-  if (new URL(page.url()).pathname === '/login') {
-    await signIn(page, url, 'coordinator@demo.test');
-    await page.goto(`${url}/check-in?branch=${branchId}`);
-  }
+  await signIn(page, url, 'volunteer@demo.test');
+  await page.goto(`${url}/check-in/setup?branch=${branchId}`);
+  await Promise.all([page.waitForNavigation(), page.click('main form[action="/check-in/setup"] button[type=submit]')]);
   const kiosk = (await context.cookies()).filter((c) => c.name === KIOSK_COOKIE);
+  if (kiosk.length === 0) throw new Error('setting up the kiosk did not set its cookie');
   await context.clearCookies();
   await context.addCookies(kiosk);
   await page.close();

@@ -123,7 +123,7 @@ export function request(url: string, options: { method?: string; headers?: Recor
 const usedSteps = new Map<string, number>();
 
 /** A code of the demo secret the server has not seen yet (waits for the next step when ±1 are used up). */
-async function nextDemoCode(email: string): Promise<string> {
+export async function nextDemoCode(email: string): Promise<string> {
   const now = totpStep(Date.now());
   const step = Math.max(now - 1, (usedSteps.get(email) ?? -Infinity) + 1);
   if (step > now + 1) await new Promise((resolve) => setTimeout(resolve, (step - 1) * TOTP_PERIOD_SECONDS * 1000 - Date.now() + 50));
