@@ -8,8 +8,8 @@ import { actorOf, flash, redirectAfterPost } from '../../http/locals';
 import { ForbiddenError, NotFoundError } from '../../http/errors';
 import { parseForm, type FieldError, type FormValues } from '../../http/validation';
 import type { AdminSection } from '../admin/admin.routes';
-import { may, type CurrentUser } from '../../policy/policy';
 import { safeNext } from '../auth/auth.schema';
+import { landingFor } from '../../http/sign-in';
 import { deskPcCookie, deskPcIdFromCookie } from './desk-pc-cookie';
 import type { DeskPc } from './desk-pcs.repository';
 import type { SwitchResult } from './quick-switch.service';
@@ -64,9 +64,6 @@ function renewSession(req: Request, fill: (s: Request['session']) => void): Prom
 export function deskPcsRouter(deps: RouteDeps, csrf: { regenerate: (req: Request) => string }): Router {
   const router = Router();
   const { deskPcs, quickSwitch } = deps;
-  // Where a person's work starts (as after sign-in); a page beyond a PIN's reach asks for step-up itself.
-  const landingFor = (user: CurrentUser): string =>
-    may(user, 'desk.use') ? '/desk' : may(user, 'escalations.answer') ? '/escalations' : may(user, 'admin.open') ? '/admin' : '/desk';
 
   // --- Registration (/admin/desk-pcs) -------------------------------------------------------------------
   const renderAdmin = (req: Request, res: Response, status: number, values: FormValues, errors: FieldError[]): void => {
