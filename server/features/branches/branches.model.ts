@@ -15,6 +15,8 @@ export interface Branch {
   desks: number;
   horizonDays: number;
   minNoticeMinutes: number;
+  /** How long a freed time offered to someone on the waitlist is held for them (issue #13; 15–2880). */
+  waitlistHoldMinutes: number;
   retiredAt: string | null;
 }
 
@@ -34,4 +36,5 @@ export interface Closure {
   reason: string;
 }
 
-export type BranchInput = Omit<Branch, 'id' | 'retiredAt'>;
+/** A new or edited branch; the waitlist hold keeps its value (default 4 hours) when not given. */
+export type BranchInput = Omit<Branch, 'id' | 'retiredAt' | 'waitlistHoldMinutes'> & { waitlistHoldMinutes?: number };

@@ -7,7 +7,7 @@ type StoredBranch = Omit<Branch, 'insideLibrary'> & { insideLibrary: number };
 
 const COLUMNS = `id, name, address, postcode, city, municipality, phone, inside_library AS insideLibrary,
   staffing_model AS staffingModel, slot_minutes AS slotMinutes, desks, horizon_days AS horizonDays,
-  min_notice_minutes AS minNoticeMinutes, retired_at AS retiredAt`;
+  min_notice_minutes AS minNoticeMinutes, waitlist_hold_minutes AS waitlistHoldMinutes, retired_at AS retiredAt`;
 
 function toBranch(r: StoredBranch): Branch {
   return { ...r, insideLibrary: r.insideLibrary === 1 };
@@ -40,13 +40,14 @@ export class BranchesRepository {
     this.listAllStmt = db.prepare(`SELECT ${COLUMNS} FROM branches ORDER BY retired_at IS NOT NULL, name COLLATE NOCASE`);
     this.listActiveStmt = db.prepare(`SELECT ${COLUMNS} FROM branches WHERE retired_at IS NULL ORDER BY name COLLATE NOCASE`);
     this.insertStmt = db.prepare(
-      `INSERT INTO branches (name, address, postcode, city, municipality, phone, inside_library, staffing_model, slot_minutes, desks, horizon_days, min_notice_minutes, created_at, updated_at)
-       VALUES (@name, @address, @postcode, @city, @municipality, @phone, @insideLibrary, @staffingModel, @slotMinutes, @desks, @horizonDays, @minNoticeMinutes, @now, @now)`,
+      `INSERT INTO branches (name, address, postcode, city, municipality, phone, inside_library, staffing_model, slot_minutes, desks, horizon_days, min_notice_minutes, waitlist_hold_minutes, created_at, updated_at)
+       VALUES (@name, @address, @postcode, @city, @municipality, @phone, @insideLibrary, @staffingModel, @slotMinutes, @desks, @horizonDays, @minNoticeMinutes, coalesce(@waitlistHoldMinutes, 240), @now, @now)`,
     );
     this.updateStmt = db.prepare(
       `UPDATE branches SET name = @name, address = @address, postcode = @postcode, city = @city, municipality = @municipality,
          phone = @phone, inside_library = @insideLibrary, staffing_model = @staffingModel, slot_minutes = @slotMinutes,
-         desks = @desks, horizon_days = @horizonDays, min_notice_minutes = @minNoticeMinutes, updated_at = @now
+         desks = @desks, horizon_days = @horizonDays, min_notice_minutes = @minNoticeMinutes,
+         waitlist_hold_minutes = coalesce(@waitlistHoldMinutes, waitlist_hold_minutes), updated_at = @now
        WHERE id = @id`,
     );
     this.retireStmt = db.prepare('UPDATE branches SET retired_at = @retiredAt, updated_at = @now WHERE id = @id');
@@ -84,7 +85,7 @@ export class BranchesRepository {
   }
 
   private params(input: BranchInput): Record<string, unknown> {
-    return { ...input, insideLibrary: input.insideLibrary ? 1 : 0 };
+    return { ...input, insideLibrary: input.insideLibrary ? 1 : 0, waitlistHoldMinutes: input.waitlistHoldMinutes ?? null };
   }
 
   insert(input: BranchInput, now: string): number {

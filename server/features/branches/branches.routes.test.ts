@@ -126,21 +126,27 @@ describe('/admin/branches', () => {
     const res = await agent
       .post(`/admin/branches/${own}`)
       .type('form')
-      .send({ _csrf: token, name: 'Gekaapt', slot_minutes: '20', desks: '4', horizon_days: '60', min_notice_minutes: '30' });
+      .send({ _csrf: token, name: 'Gekaapt', slot_minutes: '20', desks: '4', horizon_days: '60', min_notice_minutes: '30', waitlist_hold_minutes: '90' });
     expect(res.status).toBe(303);
     const b = t.deps.branches.get(own);
-    expect([b.name, b.slotMinutes, b.desks, b.horizonDays, b.minNoticeMinutes]).toEqual(['Eigen Bieb', 20, 4, 60, 30]);
+    expect([b.name, b.slotMinutes, b.desks, b.horizonDays, b.minNoticeMinutes, b.waitlistHoldMinutes]).toEqual(['Eigen Bieb', 20, 4, 60, 30, 90]);
     expect(t.deps.audit.find({ action: 'branch.settings_changed', limit: 5, offset: 0 })[0].details).toEqual({
       slotMinutes: { from: 30, to: 20 },
       desks: { from: 2, to: 4 },
       horizonDays: { from: 28, to: 60 },
       minNoticeMinutes: { from: 60, to: 30 },
+      waitlistHoldMinutes: { from: 240, to: 90 },
     });
     const bad = await agent.post(`/admin/branches/${own}`).type('form').send({ _csrf: token, slot_minutes: '2', desks: '4', horizon_days: '', min_notice_minutes: '30' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('href="#slot_minutes"');
     expect(bad.text).toContain('href="#horizon_days"');
     expect(bad.text).toContain('value="2"');
+    // The waitlist hold is 15 minutes to 2 days; outside that the form says so and nothing changes.
+    const badHold = await agent.post(`/admin/branches/${own}`).type('form').send({ _csrf: token, slot_minutes: '20', desks: '4', horizon_days: '60', min_notice_minutes: '30', waitlist_hold_minutes: '5' });
+    expect(badHold.status).toBe(400);
+    expect(badHold.text).toContain('href="#waitlist_hold_minutes"');
+    expect(t.deps.branches.get(own).waitlistHoldMinutes).toBe(90);
     expect((await agent.get('/admin/branches/new')).status).toBe(403);
     expect((await agent.post('/admin/branches/new').type('form').send({ _csrf: token, ...NEW_BRANCH })).status).toBe(403);
     expect((await agent.post(`/admin/branches/${own}/retire`).type('form').send({ _csrf: token })).status).toBe(403);

@@ -51,6 +51,7 @@ const NEW_BRANCH_VALUES: FormValues = {
   desks: '1',
   horizon_days: '28',
   min_notice_minutes: '60',
+  waitlist_hold_minutes: '240',
 };
 
 /** /admin/branches: admins manage every branch; coordinators the hours, closures and booking settings of their own. */

@@ -6,18 +6,20 @@ import type { BranchInput, StaffingModel } from './branches.model';
 export const STAFFING_MODELS: readonly StaffingModel[] = ['volunteers', 'employees', 'mixed', 'partner'];
 
 /** Booking settings: the part of a branch a coordinator may change. Ranges match the table's CHECKs. */
-export const BOOKING_FIELDS = ['slot_minutes', 'desks', 'horizon_days', 'min_notice_minutes'] as const;
+export const BOOKING_FIELDS = ['slot_minutes', 'desks', 'horizon_days', 'min_notice_minutes', 'waitlist_hold_minutes'] as const;
 const bookingShape = {
   slot_minutes: fields.intInRange(5, 240),
   desks: fields.intInRange(1, 50),
   horizon_days: fields.intInRange(1, 365),
   min_notice_minutes: fields.intInRange(0, 20160),
+  // Left empty (or not sent by an older form): the branch keeps its hold, 240 minutes unless changed.
+  waitlist_hold_minutes: z.preprocess((v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? undefined : v), fields.intInRange(15, 2880).optional()),
 };
 
-export type BookingSettings = Pick<BranchInput, 'slotMinutes' | 'desks' | 'horizonDays' | 'minNoticeMinutes'>;
+export type BookingSettings = Pick<BranchInput, 'slotMinutes' | 'desks' | 'horizonDays' | 'minNoticeMinutes' | 'waitlistHoldMinutes'>;
 
 export const bookingSchema = z.object(bookingShape).transform(
-  (v): BookingSettings => ({ slotMinutes: v.slot_minutes, desks: v.desks, horizonDays: v.horizon_days, minNoticeMinutes: v.min_notice_minutes }),
+  (v): BookingSettings => ({ slotMinutes: v.slot_minutes, desks: v.desks, horizonDays: v.horizon_days, minNoticeMinutes: v.min_notice_minutes, waitlistHoldMinutes: v.waitlist_hold_minutes }),
 );
 
 export const BRANCH_FIELDS = [
@@ -58,6 +60,7 @@ export const branchSchema = z
       desks: v.desks,
       horizonDays: v.horizon_days,
       minNoticeMinutes: v.min_notice_minutes,
+      waitlistHoldMinutes: v.waitlist_hold_minutes,
     }),
   );
 
@@ -76,6 +79,7 @@ export function branchValues(b: BranchInput): Record<string, string> {
     desks: String(b.desks),
     horizon_days: String(b.horizonDays),
     min_notice_minutes: String(b.minNoticeMinutes),
+    waitlist_hold_minutes: String(b.waitlistHoldMinutes ?? 240),
   };
 }
 

@@ -110,7 +110,7 @@ export class BranchesService {
   }
 
   /** Only the booking settings, which coordinators may change for their own branches. */
-  updateBookingSettings(actor: Actor, id: number, settings: Pick<BranchInput, 'slotMinutes' | 'desks' | 'horizonDays' | 'minNoticeMinutes'>): void {
+  updateBookingSettings(actor: Actor, id: number, settings: Pick<BranchInput, 'slotMinutes' | 'desks' | 'horizonDays' | 'minNoticeMinutes' | 'waitlistHoldMinutes'>): void {
     assertActorMay(actor, 'branch.configure', id);
     const now = this.clock.now().toISOString();
     this.repo.transaction(() => {

@@ -156,9 +156,13 @@ describe('waitlist: a freed slot goes to the first matching person', () => {
     t.deps.waitlist.join(PUBLIC, { branchId: branch, topicKey: 'digid', name: 'Dirk Desk', email: 'dirk@example.nl', phone: null, language: 'nl', weekdays: [2], dayParts: ['morning'] });
     expect(t.db.prepare('SELECT count(*) FROM waitlist_offers').pluck().get()).toBe(0);
     const b = t.deps.branches.get(branch);
-    t.deps.branches.updateBookingSettings({ ...PUBLIC, system: true }, branch, { slotMinutes: b.slotMinutes, desks: 2, horizonDays: b.horizonDays, minNoticeMinutes: b.minNoticeMinutes });
-    // Tuesday morning's first time, now with a second desk.
-    expect(t.db.prepare('SELECT starts_at, status FROM waitlist_offers').all()).toEqual([{ starts_at: '2026-03-03T08:00:00.000Z', status: 'open' }]);
+    // The same settings form also sets how long an offer holds the time: 90 minutes here instead of 4 hours.
+    t.deps.branches.updateBookingSettings({ ...PUBLIC, system: true }, branch, { slotMinutes: b.slotMinutes, desks: 2, horizonDays: b.horizonDays, minNoticeMinutes: b.minNoticeMinutes, waitlistHoldMinutes: 90 });
+    // Tuesday morning's first time, now with a second desk, held for 90 minutes from now.
+    const now = t.clock.now().getTime();
+    expect(t.db.prepare('SELECT starts_at, status, expires_at FROM waitlist_offers').all()).toEqual([
+      { starts_at: '2026-03-03T08:00:00.000Z', status: 'open', expires_at: new Date(now + 90 * 60_000).toISOString() },
+    ]);
   });
 
   test('a staff member of another branch gets 404, anonymous is sent to sign in', async () => {
