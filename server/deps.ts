@@ -274,7 +274,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     }),
     requestContext,
     deskPcs: new DeskPcsService(deskPcsRepo, audit, clock),
-    quickSwitch: new QuickSwitchService(deskPcsRepo, new PinThrottle(signInThrottle, clock), audit, clock, (id) => auth.currentUser(id)),
+    quickSwitch: new QuickSwitchService(deskPcsRepo, new PinThrottle(signInThrottle, clock), audit, clock, (id) => auth.currentUser(id), (userId, code, ip) => secondFactor.verifySignIn(userId, code, ip).kind === 'ok'),
     waitlist,
   };
 }

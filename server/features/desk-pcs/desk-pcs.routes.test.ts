@@ -2,6 +2,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { createTestApp, createBranch, createUser, csrfFrom, csrfToken, signIn, type TestApp } from '../../../tests/helpers/test-app';
 import { cookieOf } from '../../../tests/helpers/forms';
 import { SYSTEM_ACTOR } from '../../lib/actor';
+import { nextSecondFactorCode } from '../../../tests/helpers/second-factor';
 import { DESK_PC_COOKIE } from './desk-pc-cookie';
 
 const PIN_1 = '480251';
@@ -200,6 +201,30 @@ describe('desk PCs and the PIN quick switch (#14)', () => {
     expect((await agent.get(`/stats?branch=${branchA}`)).status).toBe(200);
     expect((await agent.get('/admin/desk-pcs')).status).toBe(200);
     expect(audit('desk_pc.step_up')).toHaveLength(1);
+  });
+
+  test('step-up also takes the code of the coordinator\'s own second factor, once per time step', async () => {
+    const { agent } = await deskPcBrowser();
+    await signIn(agent, 'vol1@bieb.nl');
+    expect((await switchTo(agent, { person: String(coord) }, PIN_C)).status).toBe(303);
+    const step = await agent.get(`/account/step-up?next=${encodeURIComponent(`/stats?branch=${branchA}`)}`);
+    expect(step.text).toContain('name="code"');
+    const code = await nextSecondFactorCode({ db: t.db, clock: t.clock }, 'coord@bieb.nl');
+    const wrong = await agent.post('/account/step-up').type('form').send({ _csrf: csrfFrom(step.text), code: code === '000000' ? '111111' : '000000', next: '/stats' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).toContain('href="#code"');
+    expect((await agent.get(`/stats?branch=${branchA}`)).status).toBe(303);
+    const ok = await agent.post('/account/step-up').type('form').send({ _csrf: csrfFrom(wrong.text), code, next: `/stats?branch=${branchA}` });
+    expect(ok.status).toBe(303);
+    expect((await agent.get(`/stats?branch=${branchA}`)).status).toBe(200);
+    expect(t.db.prepare("SELECT details FROM audit_log WHERE action = 'desk_pc.step_up'").pluck().all()).toEqual([JSON.stringify({ method: 'second_factor' })]);
+    // The same code again (another PIN session of the same coordinator) is refused: a time step counts once.
+    const again = await deskPcBrowser();
+    await signIn(again.agent, 'vol1@bieb.nl');
+    expect((await switchTo(again.agent, { person: String(coord) }, PIN_C)).status).toBe(303);
+    const page = await again.agent.get('/account/step-up');
+    const replay = await again.agent.post('/account/step-up').type('form').send({ _csrf: csrfFrom(page.text), code, next: '/stats' });
+    expect(replay.status).toBe(400);
   });
 
   test('a volunteer switched in by PIN gets no more than before: 403 on statistics, not a step-up', async () => {

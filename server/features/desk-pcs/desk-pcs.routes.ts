@@ -10,6 +10,7 @@ import { parseForm, type FieldError, type FormValues } from '../../http/validati
 import type { AdminSection } from '../admin/admin.routes';
 import { safeNext } from '../auth/auth.schema';
 import { landingFor } from '../../http/sign-in';
+import type { CurrentUser } from '../../policy/policy';
 import { deskPcCookie, deskPcIdFromCookie } from './desk-pc-cookie';
 import type { DeskPc } from './desk-pcs.repository';
 import type { SwitchResult } from './quick-switch.service';
@@ -177,7 +178,9 @@ export function deskPcsRouter(deps: RouteDeps, csrf: { regenerate: (req: Request
 
   // --- Step-up (/account/step-up) ------------------------------------------------------------------------
   const renderStepUp = (res: Response, status: number, values: FormValues, errors: FieldError[], notice?: string): void => {
-    res.status(status).render('desk-pcs/step-up', { title: res.locals.t('desk-pcs.step_up.title'), values, errors, notice });
+    const user = res.locals.user as CurrentUser | undefined;
+    const withCode = Boolean(user && deps.secondFactor.status(user.id));
+    res.status(status).render('desk-pcs/step-up', { title: res.locals.t('desk-pcs.step_up.title'), values, errors, notice, withCode });
   };
   router
     .route('/account/step-up')
@@ -188,9 +191,9 @@ export function deskPcsRouter(deps: RouteDeps, csrf: { regenerate: (req: Request
       if (!form.ok) return renderStepUp(res, 400, { next: form.values.next ?? '' }, form.errors);
       const back = safeNext(form.data.next) ?? landingFor(req.user!);
       if (!req.session.viaPin) return redirectAfterPost(res, back);
-      const result = await quickSwitch.stepUp(actorOf(req), req.session.deskShift?.deskPcId ?? null, form.data.password);
+      const result = await quickSwitch.stepUp(actorOf(req), req.session.deskShift?.deskPcId ?? null, { password: form.data.password, code: form.data.code });
       if (result.kind === 'throttled') return renderStepUp(res, 429, { next: form.data.next ?? '' }, [], req.t('desk-pcs.switch.throttled', { count: result.retryAfterMinutes }));
-      if (result.kind !== 'ok') return renderStepUp(res, 400, { next: form.data.next ?? '' }, [{ field: 'password', key: 'desk-pcs.errors.password_wrong' }]);
+      if (result.kind !== 'ok') return renderStepUp(res, 400, { next: form.data.next ?? '' }, [{ field: form.data.code?.trim() ? 'code' : 'password', key: form.data.code?.trim() ? 'desk-pcs.errors.code_wrong' : 'desk-pcs.errors.password_wrong' }]);
       const { userId, lastSeenAt } = req.session;
       await renewSession(req, (s) => {
         s.userId = userId;

@@ -37,8 +37,12 @@ export const switchSchema = z
   })
   .refine((v) => v.person !== '' || v.email !== '', { path: ['person'], message: 'desk-pcs.errors.who' });
 
-export const STEP_UP_FIELDS = ['password', 'next'] as const;
-export const stepUpSchema = z.object({
-  password: z.string().min(1, 'validation.required').max(1000, 'validation.too_long'),
-  next: fields.oneLine().optional(),
-});
+export const STEP_UP_FIELDS = ['password', 'code', 'next'] as const;
+/** Step-up with the full password or, for someone with a second factor, a code from their app (issue #14). */
+export const stepUpSchema = z
+  .object({
+    password: z.string().max(1000, 'validation.too_long').optional(),
+    code: z.string().max(64, 'validation.too_long').optional(),
+    next: fields.oneLine().optional(),
+  })
+  .refine((v) => Boolean(v.password) || Boolean(v.code?.trim()), { path: ['password'], message: 'desk-pcs.errors.password_or_code' });

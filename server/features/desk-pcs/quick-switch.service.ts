@@ -44,6 +44,8 @@ export class QuickSwitchService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly currentUser: (id: number) => CurrentUser | null,
+    /** Checks a code of the person's second factor (TOTP or a recovery code), each accepted once. */
+    private readonly verifySecondFactor: (userId: number, code: string, ip: string) => boolean = () => false,
   ) {}
 
   /** Sets (or replaces) the signed-in person's PIN after checking their password. False: wrong password. */
@@ -103,19 +105,24 @@ export class QuickSwitchService {
    * Step-up: someone switched in by PIN confirms their full password before doing more than a volunteer may.
    * Counted like PIN guesses (a PIN must not open a way to guess the password).
    */
-  async stepUp(actor: Actor, deskPcId: number | null, password: string): Promise<SwitchResult> {
+  /** Full password, or a code of the person's own second factor; throttled like the PIN. */
+  async stepUp(actor: Actor, deskPcId: number | null, proof: { password?: string; code?: string }): Promise<SwitchResult> {
     const user = actor.user;
     if (!user) throw new ForbiddenError();
     const counters = { userId: user.id, deskPcId: deskPcId ?? 0 };
     const wait = this.throttle.lockedMinutesLeft(counters);
     if (wait > 0) return { kind: 'throttled', retryAfterMinutes: wait };
+    const code = proof.code?.trim();
     const hash = this.repo.passwordHashOf(user.id);
-    if (!hash || !(await verifyPassword(hash, password))) {
+    const proven = code
+      ? this.verifySecondFactor(user.id, code, actor.ip ?? 'unknown')
+      : Boolean(hash && proof.password && (await verifyPassword(hash, proof.password)));
+    if (!proven) {
       this.throttle.recordFailure(counters);
       this.audit.record(actor, { action: 'desk_pc.step_up_failed', subjectType: 'user', subjectId: user.id });
       return { kind: 'invalid' };
     }
-    this.audit.record(actor, { action: 'desk_pc.step_up', subjectType: 'user', subjectId: user.id });
+    this.audit.record(actor, { action: 'desk_pc.step_up', subjectType: 'user', subjectId: user.id, details: { method: code ? 'second_factor' : 'password' } });
     return { kind: 'ok', user: { ...user, viaPin: false } };
   }
 }
