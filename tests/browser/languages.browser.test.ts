@@ -64,8 +64,9 @@ describe('six languages in Chromium', () => {
       await submit(page);
       await expectLanguage(page, code, dir);
       await expectAccessible(page, `${label}-4-details`, { fitsWidth: true });
-      // The e-mail language follows the page language unless the citizen picks another.
-      expect(await page.inputValue('#language')).toBe(code);
+      // One language question (issue #15 item 7): Dutch help, or another language and then which; the
+      // e-mail and calendar file follow the page language (checked on the stored booking below).
+      expect(await page.isChecked('#help_language')).toBe(true);
       await page.fill('#name', 'سارة Şükrü Łucja Олена');
       await page.fill('#email', `${code}@example.nl`);
       await submit(page);

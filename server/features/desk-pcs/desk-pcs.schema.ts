@@ -42,7 +42,7 @@ export const STEP_UP_FIELDS = ['password', 'code', 'next'] as const;
 export const stepUpSchema = z
   .object({
     password: z.string().max(1000, 'validation.too_long').optional(),
-    code: z.string().max(64, 'validation.too_long').optional(),
+    code: fields.oneLine().pipe(z.string().max(64, 'validation.too_long')).optional(),
     next: fields.oneLine().optional(),
   })
   .refine((v) => Boolean(v.password) || Boolean(v.code?.trim()), { path: ['password'], message: 'desk-pcs.errors.password_or_code' });
