@@ -215,7 +215,8 @@ describe('kiosk privacy in Chromium: no personal value in storage, URLs or logs'
     await s.waitForSelector('#chat[data-joined="1"]');
     await s.fill('#body', CHAT);
     await s.press('#body', 'Enter');
-    await s.waitForSelector(`#chat-log .chat-body:text-is("${CHAT}")`);
+    // The line shows at once as "pending"; wait for the server's acknowledgement (the stored message replaces it).
+    await s.waitForSelector(`#chat-log .chat-line:not(.chat-pending) .chat-body:text-is("${CHAT}")`);
 
     await Promise.all(pending);
     // The walk really happened and was really logged and watched.
