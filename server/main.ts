@@ -53,6 +53,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const close = (): Promise<void> => {
     closing ??= (async () => {
       await stopJobs();
+      // Mail enqueued by a request is delivered at once (the outbox "kick"), also without background jobs:
+      // wait for a delivery in flight before the database closes under it. Stopping twice is harmless.
+      await deps.outboxSender.stop();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
         server.closeAllConnections();
