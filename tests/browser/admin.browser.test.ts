@@ -85,7 +85,7 @@ describe('admin pages in Chromium', () => {
     await page.goto(userPage);
     await expectAccessible(page, 'admin-user-edit');
     await context.close();
-  });
+  }, 120_000); // a long walk: sign-in with the second step, branches, hours, users, each with axe
 
   test('narrow screen (320 px): the branch page stays usable and accessible', async () => {
     const context = await newContext(browser, { javaScriptEnabled: false, width: 320 });
