@@ -21,16 +21,8 @@ export interface WaitlistEntry {
   createdAt: string;
 }
 
-export interface NewEntry {
-  branchId: number;
-  topicKey: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  language: string;
-  weekdays: number[];
-  dayParts: DayPart[];
-}
+/** What a citizen gives when joining: the entry without what the list itself keeps. */
+export type NewEntry = Pick<WaitlistEntry, 'branchId' | 'topicKey' | 'name' | 'email' | 'phone' | 'language' | 'weekdays' | 'dayParts'>;
 
 export interface WaitlistOffer {
   id: number;

@@ -188,20 +188,7 @@ export class WaitlistService {
    */
   accept(actor: Actor, token: string): Booked {
     const { offer, entry } = this.offerByToken(token);
-    return this.booking.book(actor, {
-      branchId: offer.branchId,
-      topicKey: entry.topicKey,
-      startsAt: offer.startsAt,
-      name: entry.name,
-      email: entry.email,
-      phone: entry.phone,
-      needs: {},
-      language: asLanguageCode(entry.language),
-      channel: 'online',
-      idempotencyKey: `waitlist-offer-${offer.id}-${offer.entryId}`,
-      capacityOverride: false,
-      waitlistOfferId: offer.id,
-    });
+    return this.bookOffer(actor, offer, entry, 'online');
   }
 
   // ---- Staff (appointments.manage in the branch).
@@ -258,6 +245,11 @@ export class WaitlistService {
     const offer = this.repo.openOffersOfBranch(this.branchOfOffer(actor, offerId)).find((o) => o.id === offerId);
     if (!offer) throw new GoneError('waitlist.offer.gone');
     const entry = this.repo.findEntry(offer.entryId)!;
+    return this.bookOffer(actor, offer, entry, 'phone');
+  }
+
+  /** One booking path for an offer, by link or by staff: the idempotency key makes a second try find the first. */
+  private bookOffer(actor: Actor, offer: WaitlistOffer, entry: WaitlistEntry, channel: 'online' | 'phone'): Booked {
     return this.booking.book(actor, {
       branchId: offer.branchId,
       topicKey: entry.topicKey,
@@ -267,7 +259,7 @@ export class WaitlistService {
       phone: entry.phone,
       needs: {},
       language: asLanguageCode(entry.language),
-      channel: 'phone',
+      channel,
       idempotencyKey: `waitlist-offer-${offer.id}-${offer.entryId}`,
       capacityOverride: false,
       waitlistOfferId: offer.id,
