@@ -14,7 +14,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import Database from '../../server/db/driver';
-import { Session, cpuMs, freePort, kb, printProfile, printTable, productionEnv, seededDatabase, startCompiledServer, tempDataDir } from './bench-lib';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Session, cpuMs, freePort, kb, printProfile, printTable, productionEnv, request, seededDatabase, startCompiledServer, tempDataDir } from './bench-lib';
+import { burst, thinking, type Target } from './staff-load';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 5000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -23,6 +27,8 @@ const VOLUNTEER = 'volunteer@demo.test';
 const STAFF_BUDGET = 30 * 1024;
 const P99_BUDGET_MS = 50;
 const TYPES = ['laptop', 'tablet', 'phone', 'mifi', 'other'];
+const BURST_ROUNDS = Number(process.env.BENCH_BURST_ROUNDS ?? 100);
+const THINK_SECONDS = Number(process.env.BENCH_THINK_SECONDS ?? 15);
 
 /** Adds the inventory straight into the database file, before the server opens it. */
 function addInventory(databasePath: string): number {
@@ -93,6 +99,33 @@ async function profile(databasePath: string, branchId: number): Promise<void> {
   printProfile(profDir);
 }
 
+interface Floor {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  stop(): void;
+}
+
+/** The inventory page's exact answer bytes served with no page work: bare Node `http`, and Express 5 + express-session. */
+async function startFloor(kind: 'http' | 'express-session', bodyFile: string, encoding: string): Promise<Floor> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(__dirname, 'floor-server.js'), kind, String(port), bodyFile, encoding], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  let headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br' };
+  if (kind === 'express-session') {
+    const start = await request(`${url}/start`);
+    const cookie = (start.headers['set-cookie'] ?? [])[0]?.split(';')[0];
+    if (!cookie) throw new Error('the floor server set no session cookie');
+    headers = { ...headers, cookie };
+  }
+  const name = kind === 'http' ? 'floor: bare Node http, same bytes' : 'floor: Express 5 + express-session, same bytes';
+  return { name, url: `${url}/devices`, headers, stop: () => child.kill() };
+}
+
 async function main(): Promise<void> {
   const databasePath = await seededDatabase();
   const branchId = addInventory(databasePath);
@@ -151,6 +184,47 @@ async function main(): Promise<void> {
         'req/s above 1 and p99 or CPU below 1 mean cheaper than the baseline page. CPU/req is the server process\'s own CPU time per answer, the steadiest figure on a shared machine.',
     );
     console.log(`load average during the run: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+
+    // The same pages under the other two ways 20 staff can load them (scripts/bench/staff-load.ts), the
+    // stack's own floor (the inventory's bytes with no page work), and two server processes, in this run.
+    const answer = await session.fetch(pagesFor(branchId)[0][1], { headers: { 'accept-encoding': 'br' } });
+    const bodyFile = path.join(tempDataDir(), 'inventory.body');
+    fs.writeFileSync(bodyFile, answer.body);
+    const encoding = String(answer.headers['content-encoding'] ?? 'identity');
+    const floors = [await startFloor('http', bodyFile, encoding), await startFloor('express-session', bodyFile, encoding)];
+    // A second server process on the same database file: what a two-process deployment would answer.
+    const second = await startCompiledServer(productionEnv(databasePath, await freePort()));
+    try {
+      const secondSession = new Session(second.url);
+      await secondSession.signIn(VOLUNTEER, 'demo-demo-demo');
+      const onServer = (base: string, s: Session, p: string): Target => ({ url: base + p, headers: { ...s.cookieHeader(), 'accept-encoding': 'gzip, deflate, br' } });
+      const modelled = [BASELINE, ...pagesFor(branchId).filter(([n]) => n === 'inventory' || n.startsWith('search') || n.startsWith('lend'))];
+      const rows: { name: string; targets: Target[] }[] = [
+        ...floors.map((f) => ({ name: f.name, targets: [{ url: f.url, headers: f.headers }] })),
+        ...modelled.map(([name, p]) => ({ name, targets: [onServer(server.url, session, p)] })),
+        ...modelled.map(([name, p]) => ({ name: `${name}, 2 processes`, targets: [onServer(server.url, session, p), onServer(second.url, secondSession, p)] })),
+      ];
+      const fmt = (p50: number, p99: number): string[] => [`${p50} ms`, `${p99} ms`, p99 < P99_BUDGET_MS ? 'ok' : 'over'];
+      const table: string[][] = [];
+      for (const row of rows) {
+        const share = Math.round(CONNECTIONS / row.targets.length);
+        await Promise.all(row.targets.map((t) => autocannon({ url: t.url, connections: 5, duration: 1, headers: t.headers })));
+        // The closed loop on several processes: each gets its share of the connections at the same time; the worse p99 counts.
+        const closed = await Promise.all(row.targets.map((t) => autocannon({ url: t.url, connections: share, duration: SECONDS, headers: t.headers })));
+        const b = await burst(row.targets, CONNECTIONS, BURST_ROUNDS);
+        const th = await thinking(row.targets, CONNECTIONS, THINK_SECONDS);
+        const closedP50 = Math.round(closed.reduce((a, r) => a + r.latency.p50, 0) / closed.length);
+        const closedP99 = Math.max(...closed.map((r) => r.latency.p99));
+        const errors = closed.reduce((a, r) => a + r.non2xx + r.errors, 0) + b.errors + th.errors;
+        table.push([row.name, ...fmt(closedP50, closedP99), ...fmt(b.p50, b.p99), ...fmt(th.p50, th.p99), String(errors)]);
+      }
+      console.log(`\n${CONNECTIONS} staff, three ways: closed loop (autocannon, each connection asks again the moment it has its answer); burst (all ${CONNECTIONS} at the same instant, ${BURST_ROUNDS} rounds, 100-300 ms apart); thinking (each person reads 0.5-3 s between clicks, ${THINK_SECONDS} s). "2 processes": a second server on the same database file, half of the staff on each.`);
+      printTable(['page', 'closed p50', 'closed p99', '<50', 'burst p50', 'burst p99', '<50', 'thinking p50', 'thinking p99', '<50', 'errors'], table);
+      console.log(`load average: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    } finally {
+      for (const f of floors) f.stop();
+      await second.stop();
+    }
   } finally {
     await server.stop();
   }
