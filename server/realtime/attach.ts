@@ -145,7 +145,9 @@ export function onStaffEvent(
     if (!may(user, capability)) return reply({ ok: false, error: 'forbidden' });
     if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return reply({ ok: false, error: 'bad_request' });
     try {
-      const facts = { deskPcId: socket.data.deskPcId };
+      // As for HTTP, a desk PC revoked since the handshake no longer counts (one primary-key lookup).
+      const pc = socket.data.deskPcId;
+      const facts = { deskPcId: pc !== null && deps.deskPcs.isActive(pc) ? pc : null };
       reply(await deps.requestContext.run(facts, () => handler(user, payload as Record<string, unknown>, socketActor(socket, user))));
     } catch (err) {
       if (!(err instanceof AppError)) deps.logger.error({ err, event }, 'socket event failed');
