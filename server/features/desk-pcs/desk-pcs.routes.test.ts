@@ -260,7 +260,7 @@ describe('desk PCs and the PIN quick switch (#14)', () => {
     const { agent, deskPcId } = await deskPcBrowser();
     await signIn(agent, 'vol1@bieb.nl');
     const full = t.agent();
-    full.jar.setCookie(`${agent.jar.getCookie(DESK_PC_COOKIE, { domain: '127.0.0.1', path: '/', secure: false, script: false })!.toString()}`, '127.0.0.1', '/');
+    full.jar.setCookie(agent.jar.getCookie(DESK_PC_COOKIE, { domain: '127.0.0.1', path: '/', secure: false, script: false })!.toString(), '127.0.0.1', '/');
     await signIn(full, 'vol1@bieb.nl');
     // A second browser of the same desk PC (the cookie copied), with a full sign-in and its own shift.
     expect((await full.get('/switch')).text).toContain('name="pin"');
