@@ -273,7 +273,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
       clock,
     }),
     requestContext,
-    deskPcs: new DeskPcsService(deskPcsRepo, audit, clock),
+    deskPcs: new DeskPcsService(deskPcsRepo, audit, clock, sessionStore, notifier),
     quickSwitch: new QuickSwitchService(deskPcsRepo, new PinThrottle(signInThrottle, clock), audit, clock, (id) => auth.currentUser(id), (userId, code, ip) => secondFactor.verifySignIn(userId, code, ip).kind === 'ok'),
     waitlist,
   };

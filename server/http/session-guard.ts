@@ -8,15 +8,19 @@ import { DEFAULT_LANGUAGE, STAFF_LANGUAGES } from '../lib/i18n';
 
 /**
  * The one rule for how long a staff session counts, for HTTP requests and socket handshakes and sweeps
- * alike: not idle longer than the idle timeout (a shared kiosk), not older than the absolute lifetime, and
- * its account still active. Returns the user, or null when the session no longer signs anyone in.
+ * alike: not idle longer than the idle timeout (a shared kiosk), not older than the absolute lifetime, its
+ * account still active, and, when switched in by PIN, its desk PC not revoked. Returns the user, or null
+ * when the session no longer signs anyone in.
  */
-export function sessionUser(deps: Pick<Deps, 'auth' | 'clock' | 'config'>, session: Partial<SessionData> | null | undefined): CurrentUser | null {
+export function sessionUser(deps: Pick<Deps, 'auth' | 'clock' | 'config' | 'deskPcs'>, session: Partial<SessionData> | null | undefined): CurrentUser | null {
   if (!session?.userId) return null;
   const now = deps.clock.now().getTime();
   const idle = session.lastSeenAt !== undefined && now - session.lastSeenAt > deps.config.staffIdleMinutes * 60_000;
   const tooOld = session.signedInAt !== undefined && now - session.signedInAt > deps.config.sessionAbsoluteHours * 3600_000;
   if (idle || tooOld) return null;
+  // A PIN counts only on the desk PC it was typed on: once that PC is revoked, a PIN session is signed out
+  // (a full sign-in there goes on). Only PIN sessions pay this one primary-key lookup.
+  if (session.viaPin && !(session.deskShift && deps.deskPcs.isActive(session.deskShift.deskPcId))) return null;
   const user = deps.auth.currentUser(session.userId);
   return user && session.viaPin ? { ...user, viaPin: true } : user;
 }

@@ -46,6 +46,7 @@ export class SqliteSessionStore extends Store {
   private readonly touchStmt;
   private readonly purgeStmt;
   private readonly byUserStmt;
+  private readonly pinOnDeskPcStmt;
   private readonly destroyByUserStmt;
   private readonly destroyOthersStmt;
   /** Ids generated here and not stored yet, with when (monotonic ms; not the app clock, which tests move). */
@@ -70,6 +71,10 @@ export class SqliteSessionStore extends Store {
     );
     this.purgeStmt = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
     this.byUserStmt = db.prepare('SELECT sid FROM sessions WHERE user_id = ?').pluck();
+    // Only when a desk PC is revoked (rare): a scan of the live rows' JSON is fine there.
+    this.pinOnDeskPcStmt = db
+      .prepare(`SELECT sid FROM sessions WHERE data <> '' AND json_extract(data, '$.viaPin') = 1 AND json_extract(data, '$.deskShift.deskPcId') = ?`)
+      .pluck();
     const revoke = `UPDATE sessions SET data = '', user_id = NULL, expires_at = max(expires_at, @until) WHERE user_id = @userId`;
     this.destroyByUserStmt = db.prepare(revoke);
     this.destroyOthersStmt = db.prepare(`${revoke} AND sid <> @keepSid`);
@@ -142,6 +147,11 @@ export class SqliteSessionStore extends Store {
 
   sessionIdsOfUser(userId: number): string[] {
     return this.byUserStmt.all(userId) as string[];
+  }
+
+  /** Sessions switched in by PIN on this desk PC (server/features/desk-pcs), to disconnect their sockets. */
+  pinSessionIdsOnDeskPc(deskPcId: number): string[] {
+    return this.pinOnDeskPcStmt.all(deskPcId) as string[];
   }
 
   /** Ends every session of a user (disabled, password reset); they can never be saved back. */

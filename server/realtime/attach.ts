@@ -8,12 +8,15 @@ import { AppError } from '../http/errors';
 import { may, type Capability, type CurrentUser } from '../policy/policy';
 import { sessionUser } from '../http/session-guard';
 import type { Channel, Notifier } from './notifier';
+import { recogniseDeskPc } from '../features/desk-pcs/desk-pc-cookie';
 
 export interface SocketData {
   user: CurrentUser | null;
   sessionId: string | null;
   /** Public screens (queue display) join a read-only channel for one branch. */
   screenBranchId: number | null;
+  /** The registered desk PC the handshake came from (its cookie, as for HTTP), for the audit rows of its events. */
+  deskPcId: number | null;
   /** Timestamps (ms) of this socket's recent events, for the per-socket rate limit. */
   recentEvents: number[];
 }
@@ -115,6 +118,7 @@ export function socketActor(socket: AppSocket, user: CurrentUser): Actor {
  * (re-read, not trusted from connect time), the role must hold the capability (`may(user, capability)`,
  * else 'forbidden'), the payload must be an object, and a socket may send at most EVENT_LIMIT events per
  * window. The handler's service call asks the policy again with the branch of the record it touches.
+ * The handler runs inside the request context, as an HTTP request does, so its audit rows name the desk PC.
  */
 export function onStaffEvent(
   socket: AppSocket,
@@ -141,7 +145,10 @@ export function onStaffEvent(
     if (!may(user, capability)) return reply({ ok: false, error: 'forbidden' });
     if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return reply({ ok: false, error: 'bad_request' });
     try {
-      reply(await handler(user, payload as Record<string, unknown>, socketActor(socket, user)));
+      // As for HTTP, a desk PC revoked since the handshake no longer counts (one primary-key lookup).
+      const pc = socket.data.deskPcId;
+      const facts = { deskPcId: pc !== null && deps.deskPcs.isActive(pc) ? pc : null };
+      reply(await deps.requestContext.run(facts, () => handler(user, payload as Record<string, unknown>, socketActor(socket, user))));
     } catch (err) {
       if (!(err instanceof AppError)) deps.logger.error({ err, event }, 'socket event failed');
       reply(ackFor(err));
@@ -182,6 +189,7 @@ export function attachRealtime(server: http.Server, deps: Deps, features: Socket
     data.user = null;
     data.sessionId = null;
     data.screenBranchId = null;
+    data.deskPcId = null;
     data.recentEvents = [];
     // A screen asks for the screen channel explicitly, even in a browser that also holds a staff session.
     if (auth?.screen !== undefined) {
@@ -196,6 +204,8 @@ export function attachRealtime(server: http.Server, deps: Deps, features: Socket
     if (user) {
       data.user = user;
       data.sessionId = req.sessionID;
+      // Once per connection, with the same check as HTTP (signed cookie, not revoked).
+      data.deskPcId = recogniseDeskPc(deps, req.headers.cookie)?.id ?? null;
       return next();
     }
     next(new Error('unauthorized'));

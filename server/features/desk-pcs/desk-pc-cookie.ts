@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Config } from '../../config';
 import { readCookie } from '../../http/cookies';
 import { cookieSignature, type CookieToSet } from '../auth/device-cookie';
+import type { DeskPc } from './desk-pcs.repository';
 
 /**
  * The mark of a registered desk PC: the desk PC's id, signed with a key of its own (see cookieSignature).
@@ -32,4 +33,15 @@ export function deskPcCookie(config: Config, id: number): CookieToSet {
     value: `${id}.${sign(config, id)}`,
     options: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: MAX_AGE_MS, path: '/' },
   };
+}
+
+/**
+ * The registered, unrevoked desk PC a request comes from: its cookie signed here, and not revoked. The one
+ * check for HTTP requests (deskPcContext) and socket handshakes (server/realtime/attach.ts) alike.
+ */
+export function recogniseDeskPc(
+  deps: { config: Config; deskPcs: { recognise(id: number | null): DeskPc | null } },
+  cookieHeader: string | undefined,
+): DeskPc | null {
+  return deps.deskPcs.recognise(deskPcIdFromCookie(cookieHeader, deps.config));
 }

@@ -32,6 +32,7 @@ export class DeskPcsRepository {
   private readonly byIdStmt;
   private readonly listStmt;
   private readonly revokeStmt;
+  private readonly activeStmt;
   private readonly setPinStmt;
   private readonly holderByIdStmt;
   private readonly holderByEmailStmt;
@@ -49,6 +50,8 @@ export class DeskPcsRepository {
        WHERE @branchIds IS NULL OR d.branch_id IN (SELECT value FROM json_each(@branchIds))
        ORDER BY d.revoked_at IS NOT NULL, b.name, d.name COLLATE NOCASE, d.id`,
     );
+    // Asked on every request of a PIN session (session guard): one primary-key lookup, no joins.
+    this.activeStmt = db.prepare('SELECT 1 FROM desk_pcs WHERE id = ? AND revoked_at IS NULL').pluck();
     this.revokeStmt = db.prepare('UPDATE desk_pcs SET revoked_at = @now, revoked_by = @by WHERE id = @id AND revoked_at IS NULL');
     this.setPinStmt = db.prepare('UPDATE users SET pin_hash = @pinHash, updated_at = @now WHERE id = @id');
     const holder = `SELECT id, email, name, role, pin_hash AS pinHash FROM users WHERE pin_hash IS NOT NULL AND disabled_at IS NULL`;
@@ -76,6 +79,11 @@ export class DeskPcsRepository {
 
   list(branchIds: number[] | null): DeskPc[] {
     return allRows(this.listStmt.all({ branchIds: branchIds === null ? null : JSON.stringify(branchIds) }), same<DeskPc>);
+  }
+
+  /** True while the desk PC is registered and not revoked. */
+  isActive(id: number): boolean {
+    return this.activeStmt.get(id) !== undefined;
   }
 
   /** True when this call revoked it (false when it was revoked already). */

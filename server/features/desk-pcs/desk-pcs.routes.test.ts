@@ -256,6 +256,38 @@ describe('desk PCs and the PIN quick switch (#14)', () => {
     expect(audit('intake.question_registered')).toEqual([expect.objectContaining({ actor_user_id: vol1, desk_pc_id: null })]);
   });
 
+  test('revoking a desk PC signs out whoever was switched in by PIN there; a full sign-in there goes on', async () => {
+    const { agent, deskPcId } = await deskPcBrowser();
+    await signIn(agent, 'vol1@bieb.nl');
+    const full = t.agent();
+    full.jar.setCookie(agent.jar.getCookie(DESK_PC_COOKIE, { domain: '127.0.0.1', path: '/', secure: false, script: false })!.toString(), '127.0.0.1', '/');
+    await signIn(full, 'vol1@bieb.nl');
+    // A second browser of the same desk PC (the cookie copied), with a full sign-in and its own shift.
+    expect((await full.get('/switch')).text).toContain('name="pin"');
+    expect((await switchTo(agent, { person: String(vol2) }, PIN_2)).status).toBe(303);
+    const form = await agent.get(`/intake/new?branch=${branchA}`);
+    expect(form.status).toBe(200);
+    const token = csrfFrom(form.text);
+
+    const manager = t.agent();
+    await signIn(manager, 'coord@bieb.nl');
+    const list = await manager.get('/admin/desk-pcs');
+    expect((await manager.post(`/admin/desk-pcs/${deskPcId}/revoke`).type('form').send({ _csrf: csrfFrom(list.text) })).status).toBe(303);
+
+    // The PIN session is over: its next page is the sign-in, like an ended session.
+    const desk = await agent.get(`/desk?branch=${branchA}`);
+    expect(desk.status).toBe(303);
+    expect(desk.headers.location).toMatch(/^\/login/);
+    // And a form posted with the token it held changes nothing.
+    const tile = t.deps.intake.tilesFor(branchA)[0];
+    const post = await agent.post('/intake/tally').type('form').send({ _csrf: token, branch: String(branchA), tile: String(tile.id) });
+    expect(post.status).toBe(403);
+    expect(audit('intake.question_registered')).toEqual([]);
+    // The full sign-in on that PC goes on, but no longer switches.
+    expect((await full.get(`/desk?branch=${branchA}`)).status).toBe(200);
+    expect((await full.get('/switch')).status).toBe(403);
+  });
+
   test("registration: a coordinator may not register a PC for another branch (404), nor revoke another branch's", async () => {
     const agent = t.agent();
     await signIn(agent, 'coord@bieb.nl');

@@ -11,7 +11,7 @@ import type { AdminSection } from '../admin/admin.routes';
 import { safeNext } from '../auth/auth.schema';
 import { landingFor } from '../../http/sign-in';
 import type { CurrentUser } from '../../policy/policy';
-import { deskPcCookie, deskPcIdFromCookie } from './desk-pc-cookie';
+import { deskPcCookie, recogniseDeskPc } from './desk-pc-cookie';
 import type { DeskPc } from './desk-pcs.repository';
 import type { SwitchResult } from './quick-switch.service';
 import { PIN_FIELDS, REGISTER_FIELDS, STEP_UP_FIELDS, SWITCH_FIELDS, pinSchema, registerSchema, stepUpSchema, switchSchema } from './desk-pcs.schema';
@@ -37,7 +37,7 @@ export const deskPcsAdminSection: AdminSection = {
  */
 export function deskPcContext(deps: RouteDeps, context: RequestContext): RequestHandler {
   return (req, res, next) => {
-    const deskPc = deps.deskPcs.recognise(deskPcIdFromCookie(req.headers.cookie, deps.config));
+    const deskPc = recogniseDeskPc(deps, req.headers.cookie);
     req.deskPc = deskPc;
     const session = req.session as Request['session'] | undefined;
     if (deskPc && req.user && session && !session.viaPin && session.deskShift?.deskPcId !== deskPc.id) {
