@@ -3,6 +3,7 @@ import type { Deps } from '../deps';
 import { AppError, MethodNotAllowedError, NotFoundError, StepUpRequiredError } from './errors';
 import { chooseLanguage, directionOf, LANGUAGES } from '../lib/i18n';
 import { loggableUrl } from '../lib/logger';
+import { DEFAULT_ESCALATION_SETTINGS, helplineContact } from '../features/escalations/escalations.model';
 import { LANG_COOKIE, readCookie } from './cookies';
 
 interface HttpLikeError {
@@ -64,6 +65,14 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
         user: req.user ?? null,
         csrfToken: () => '',
       });
+    }
+    // The footer prints the configured Digihulplijn number; if reading it is what failed, the default will do.
+    if (!res.locals.helpline) {
+      try {
+        res.locals.helpline = deps.escalationSettings.helpline();
+      } catch {
+        res.locals.helpline = helplineContact(DEFAULT_ESCALATION_SETTINGS.helplinePhone);
+      }
     }
     const stack = !production && status >= 500 && err instanceof Error ? err.stack : null;
     res.status(status);

@@ -37,6 +37,8 @@ export function templateLocals(deps: Deps): RequestHandler {
     setPageLanguage(req, res, deps, pageLanguage(chosen, publicPage));
     res.locals.languages = languages;
     res.locals.asset = deps.assets.url;
+    // The one source of the Digihulplijn number on pages (footer, start page, booking): the escalation settings.
+    res.locals.helpline = deps.escalationSettings.helpline();
     res.locals.currentPath = req.path;
     res.locals.currentUrl = req.originalUrl;
     res.locals.user = null;
