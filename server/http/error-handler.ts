@@ -59,6 +59,8 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
         dir: directionOf(lang),
         t: deps.translations.translator(lang),
         languages: LANGUAGES,
+        // Shown in the chosen language whatever the page (no locals ran), so the switch offers them all too.
+        switchLanguages: LANGUAGES,
         asset: deps.assets.url,
         currentPath: req.path,
         currentUrl: req.originalUrl,
