@@ -52,7 +52,8 @@ describe('the Digihulplijn number has one source: the escalation settings', () =
       expect(saved.status).toBe(303);
 
       const home = await t.agent().get('/');
-      expect(between(home.text, 'aria-labelledby="hulplijn"', '</section>')).toContain(`<a href="${NEW_TEL}" class="phone">+31 (0)800 9999</a>`);
+      // (and the full stop right after it, not on a line of its own at 320 px)
+      expect(between(home.text, 'aria-labelledby="hulplijn"', '</section>')).toContain(`<a href="${NEW_TEL}" class="phone">+31 (0)800 9999</a>.`);
       expect(between(home.text, '<footer', '</footer>')).toContain(`<a href="${NEW_TEL}">+31 (0)800 9999</a>`);
       expect(home.text).not.toContain('0800-1508');
 
