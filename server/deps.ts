@@ -148,6 +148,8 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     senderDomain,
     cacheTemplates: config.env === 'production',
     onEnqueued: outboxSender.kick,
+    // The footer's Digihulplijn number, as configured (escalationSettings is built below, before any mail).
+    sharedLocals: () => ({ helpline: escalationSettings.helpline() }),
   });
   // Facts of the request being served (its desk PC) that every audit row records.
   const requestContext = new RequestContext();
@@ -216,7 +218,9 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
   const retention = new RetentionService(new RetentionRepository(db), audit, clock, config.mailFrom);
   // Accept, transfer and close write a system line into the conversation (the chat feature's appendSystem).
   const chat = new ChatService(new ChatRepository(db), notifier, clock);
-  const escalationSettings = new EscalationSettingsService(new EscalationSettingsRepository(db), audit, clock);
+  // A saved Digihulplijn number must not wait out the public page cache (the start page and /book print it).
+  const pageCache = new PublicPageCache({ paths: ['/', '/book'], ttlMs: 5_000, maxEntries: 500, now: () => clock.now().getTime() });
+  const escalationSettings = new EscalationSettingsService(new EscalationSettingsRepository(db), audit, clock, () => pageCache.clear());
   const escalations = new EscalationsService(new EscalationsRepository(db), audit, notifier, clock, translations.translator('nl'), chat, () => escalationSettings.current());
   const stats = new StatsService(new StatsRepository(db), translations, clock);
   const statsMailRepo = new StatsMailRepository(db);
@@ -234,7 +238,7 @@ export function buildDeps(config: Config, db: Db, options: DepsOptions): Deps {
     assets: new AssetCatalog(STATIC_DIR),
     sessionStore,
     sessionMiddleware: createSessionMiddleware(config, sessionStore),
-    pageCache: new PublicPageCache({ paths: ['/', '/book'], ttlMs: 5_000, maxEntries: 500, now: () => clock.now().getTime() }),
+    pageCache,
     notifier,
     outbox,
     mailer,

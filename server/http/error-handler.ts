@@ -3,6 +3,7 @@ import type { Deps } from '../deps';
 import { AppError, MethodNotAllowedError, NotFoundError, StepUpRequiredError } from './errors';
 import { chooseLanguage, directionOf, LANGUAGES } from '../lib/i18n';
 import { loggableUrl } from '../lib/logger';
+import { DEFAULT_ESCALATION_SETTINGS, helplineContact } from '../features/escalations/escalations.model';
 import { LANG_COOKIE, readCookie } from './cookies';
 
 interface HttpLikeError {
@@ -58,12 +59,22 @@ export function errorHandler(deps: Deps): ErrorRequestHandler {
         dir: directionOf(lang),
         t: deps.translations.translator(lang),
         languages: LANGUAGES,
+        // Shown in the chosen language whatever the page (no locals ran), so the switch offers them all too.
+        switchLanguages: LANGUAGES,
         asset: deps.assets.url,
         currentPath: req.path,
         currentUrl: req.originalUrl,
         user: req.user ?? null,
         csrfToken: () => '',
       });
+    }
+    // The footer prints the configured Digihulplijn number; if reading it is what failed, the default will do.
+    if (!res.locals.helpline) {
+      try {
+        res.locals.helpline = deps.escalationSettings.helpline();
+      } catch {
+        res.locals.helpline = helplineContact(DEFAULT_ESCALATION_SETTINGS.helplinePhone);
+      }
     }
     const stack = !production && status >= 500 && err instanceof Error ? err.stack : null;
     res.status(status);

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Deps } from '../deps';
-import { LANGUAGES, chooseLanguage, directionOf, pageLanguage, type Translate } from '../lib/i18n';
+import { LANGUAGES, chooseLanguage, directionOf, pageLanguage, switchLanguages, type Translate } from '../lib/i18n';
 import { formatLocal } from '../lib/time';
 import type { Actor } from '../lib/actor';
 import { may, type Capability } from '../policy/policy';
@@ -29,14 +29,19 @@ export function isPublicPage(path: string): boolean {
 /** Language and everything a template needs; runs before the routers. */
 export function templateLocals(deps: Deps): RequestHandler {
   const languages = LANGUAGES.filter((l) => deps.translations.has(l.code));
+  const switchFor = { public: switchLanguages(languages, true), staff: switchLanguages(languages, false) };
   return (req, res, next) => {
     // One rule for every page: a language without staff translations shows staff pages in Dutch.
     const chosen = chooseLanguage(readCookie(req.headers.cookie, LANG_COOKIE), deps.translations);
     const publicPage = isPublicPage(req.path);
     res.locals.publicPage = publicPage;
     setPageLanguage(req, res, deps, pageLanguage(chosen, publicPage));
+    // `languages` is every language (a booking's or a borrower's mail language); the header switch offers fewer on staff pages.
     res.locals.languages = languages;
+    res.locals.switchLanguages = publicPage ? switchFor.public : switchFor.staff;
     res.locals.asset = deps.assets.url;
+    // The one source of the Digihulplijn number on pages (footer, start page, booking): the escalation settings.
+    res.locals.helpline = deps.escalationSettings.helpline();
     res.locals.currentPath = req.path;
     res.locals.currentUrl = req.originalUrl;
     res.locals.user = null;

@@ -242,9 +242,19 @@ export class Translations {
   }
 }
 
+/** The one rule: public pages come in every language, staff pages only in the staff languages. */
+function pageHasLanguage(code: string, publicPage: boolean): boolean {
+  return publicPage || STAFF_LANGUAGES.has(code);
+}
+
 /** The language a page is shown in: staff pages fall back to Dutch when the choice has no staff translation. */
 export function pageLanguage(chosen: string, publicPage: boolean): string {
-  return publicPage || STAFF_LANGUAGES.has(chosen) ? chosen : DEFAULT_LANGUAGE;
+  return pageHasLanguage(chosen, publicPage) ? chosen : DEFAULT_LANGUAGE;
+}
+
+/** The languages a page's switch offers: only those the page can be shown in (so /login offers nl and en). */
+export function switchLanguages<L extends { code: string }>(languages: readonly L[], publicPage: boolean): L[] {
+  return languages.filter((l) => pageHasLanguage(l.code, publicPage));
 }
 
 export function directionOf(lang: string): 'ltr' | 'rtl' {

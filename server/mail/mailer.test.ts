@@ -21,7 +21,12 @@ describe('OutboxMailer templates', () => {
   });
 
   function templateReads(cacheTemplates: boolean, mails: number): number {
-    const mailer = new OutboxMailer(t.deps.outbox, t.deps.translations, t.clock, { baseUrl: 'http://x', senderDomain: 'x', cacheTemplates });
+    const mailer = new OutboxMailer(t.deps.outbox, t.deps.translations, t.clock, {
+      baseUrl: 'http://x',
+      senderDomain: 'x',
+      cacheTemplates,
+      sharedLocals: () => ({ helpline: { phone: '0800-1508', tel: 'tel:08001508' } }),
+    });
     const read = jest.spyOn(fs, 'readFileSync');
     for (let i = 0; i < mails; i++) mailer.enqueue(request);
     const n = read.mock.calls.filter(([file]) => String(file).includes('emails')).length;

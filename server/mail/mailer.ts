@@ -50,6 +50,12 @@ export interface OutboxMailerOptions {
   /** Keep compiled templates in memory (production); elsewhere a template edit shows on the next mail. */
   cacheTemplates: boolean;
   onEnqueued?: () => void;
+  /** Locals every e-mail template gets, read at compose time: the footers print the configured Digihulplijn number. */
+  sharedLocals: () => MailSharedLocals;
+}
+
+export interface MailSharedLocals {
+  helpline: { phone: string; tel: string };
 }
 
 type CompiledTemplate = (data: Record<string, unknown>) => string;
@@ -80,7 +86,7 @@ export class OutboxMailer implements Mailer {
   compose(request: MailRequest): ComposedMail {
     const t = this.translations.translator(request.lang);
     const subject = t(request.subjectKey, request.subjectParams);
-    const locals = { ...request.data, t, lang: request.lang, dir: directionOf(request.lang), subject, baseUrl: this.options.baseUrl };
+    const locals = { ...this.options.sharedLocals(), ...request.data, t, lang: request.lang, dir: directionOf(request.lang), subject, baseUrl: this.options.baseUrl };
     return {
       to: request.to,
       kind: request.template,

@@ -54,6 +54,27 @@ describe('languages on pages', () => {
     expect(page).toContain('lang="ar" dir="rtl" hreflang="ar">العربية</a>');
   });
 
+  test('the switch offers what the page can be shown in: six languages on public pages, nl and en on /login', async () => {
+    const switchOf = (html: string): string[] => {
+      const nav = /<nav[^>]*class="lang-switch">([\s\S]*?)<\/nav>/.exec(html);
+      expect(nav).not.toBeNull();
+      return [...nav![1].matchAll(/<li><(?:a|span)[^>]* lang="(\w+)"/g)].map((m) => m[1]!);
+    };
+    await createUser(t.deps, 'volunteer', [], 'v@example.nl'); // without any account, /login leads to the first-run set-up
+    const agent = t.agent();
+    expect(switchOf((await agent.get('/login')).text)).toEqual(['nl', 'en']);
+    expect(switchOf((await agent.get('/book')).text)).toEqual(['nl', 'en', 'ar', 'tr', 'pl', 'uk']);
+    expect(switchOf((await agent.get('/')).text)).toEqual(['nl', 'en', 'ar', 'tr', 'pl', 'uk']);
+    // Chosen Polish: /login is Dutch and says so in its switch; /book stays Polish with all six.
+    await agent.get('/language/pl');
+    const login = (await agent.get('/login')).text;
+    expect(switchOf(login)).toEqual(['nl', 'en']);
+    expect(login).toContain('<span aria-current="true" lang="nl" dir="ltr">Nederlands</span>');
+    const book = (await agent.get('/book')).text;
+    expect(switchOf(book)).toEqual(['nl', 'en', 'ar', 'tr', 'pl', 'uk']);
+    expect(book).toContain('<span aria-current="true" lang="pl" dir="ltr">Polski</span>');
+  });
+
   test('a staff page is in Dutch when the chosen language has no staff texts; English stays English', async () => {
     const branch = createBranch(t.deps, { name: 'Oost' });
     await createUser(t.deps, 'volunteer', [branch], 'v@example.nl');
@@ -62,7 +83,9 @@ describe('languages on pages', () => {
     const login = await anonymous.get('/login');
     expect(login.status).toBe(200);
     expect(htmlTag(login.text)).toBe('<html lang="nl" dir="ltr">');
-    expect(login.text).toContain('lang="ar" dir="rtl" hreflang="ar">العربية</a>');
+    // The switch on a staff page offers only the staff languages (h23; it used to list Arabic here too).
+    expect(login.text).toContain('<span aria-current="true" lang="nl" dir="ltr">Nederlands</span>');
+    expect(login.text).not.toContain('hreflang="ar"');
     const staff = await signedIn(t, 'v@example.nl');
     await staff.get('/language/ar');
     const desk = await staff.get('/desk');

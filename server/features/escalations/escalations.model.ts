@@ -82,6 +82,18 @@ export interface EscalationSettings {
   defaultWaitMinutes: number;
 }
 
+/** The Digihulplijn number as pages and e-mails print it, and the tel: link to it. */
+export interface HelplineContact {
+  phone: string;
+  /** `tel:` with only the digits and a leading + (if the number starts with one), e.g. tel:08001508. */
+  tel: string;
+}
+
+export function helplineContact(phone: string): HelplineContact {
+  const trimmed = phone.trim();
+  return { phone: trimmed, tel: `tel:${trimmed.startsWith('+') ? '+' : ''}${trimmed.replace(/\D/g, '')}` };
+}
+
 export const DEFAULT_ESCALATION_SETTINGS: EscalationSettings = Object.freeze({
   maxChatsPerExpert: 3,
   awayAfterMinutes: 10,

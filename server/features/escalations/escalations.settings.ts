@@ -3,7 +3,7 @@ import type { Clock } from '../../lib/clock';
 import type { Actor } from '../../lib/actor';
 import { assertActorMay } from '../../policy/policy';
 import type { AuditService } from '../audit/audit.service';
-import { DEFAULT_ESCALATION_SETTINGS, type EscalationSettings, type HelplineHours } from './escalations.model';
+import { DEFAULT_ESCALATION_SETTINGS, helplineContact, type EscalationSettings, type HelplineContact, type HelplineHours } from './escalations.model';
 
 const KEY = 'escalations';
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -65,20 +65,32 @@ export class EscalationSettingsRepository {
   }
 }
 
-/** Reads (cached in memory, refreshed on save) and changes the Digihulplijn settings. Reading is for everyone. */
+/**
+ * Reads (cached in memory, refreshed on save) and changes the Digihulplijn settings. Reading is for everyone.
+ * The cache is per process and dropped on every save here; only this service writes the row (no script does).
+ */
 export class EscalationSettingsService {
   private cached: EscalationSettings | null = null;
+  private cachedContact: HelplineContact | null = null;
 
   constructor(
     private readonly repo: EscalationSettingsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** Told after every save, for caches that hold a rendered number (the public page cache). */
+    private readonly onSaved: () => void = () => {},
   ) {}
 
   /** The settings in force. */
   current(): EscalationSettings {
     this.cached ??= this.repo.read();
     return this.cached;
+  }
+
+  /** The Digihulplijn number every page footer, the start page, the booking pages and every e-mail print. */
+  helpline(): HelplineContact {
+    this.cachedContact ??= helplineContact(this.current().helplinePhone);
+    return this.cachedContact;
   }
 
   forEdit(actor: Actor): EscalationSettings {
@@ -103,6 +115,8 @@ export class EscalationSettingsService {
       });
     } finally {
       this.cached = null;
+      this.cachedContact = null;
+      this.onSaved();
     }
   }
 }
