@@ -15,7 +15,10 @@ import { buildMatrixFixture, MATRIX_EMAILS } from '../security/branch-records';
  * - every link, button and field in the page's main part can be brought into view, inside its table region
  *   where it has one (the region is scrolled to it, as the keyboard does);
  * - axe-core finds nothing at 320 px and at 1280 px (scrollable-region-focusable included).
- * One browser; one context per role, signed in once.
+ * One browser; pages are opened by PARALLEL workers at once (NARROW_WORKERS, default 3: most of a page's time
+ * is waiting for Chromium, and the machine has two cores), each with its own context per role, signed in once.
+ * Each page still has its own test, which waits for that page's result and asserts on it: a report names
+ * every page that fails, whatever order the workers finished in.
  */
 jest.setTimeout(600_000);
 
@@ -41,6 +44,11 @@ interface PageCase {
   who: Who;
   url: string;
 }
+
+/** What a worker found on a page; the page's test asserts on it. `null`: no page here (see the test). */
+type Outcome = null | { layout: Layout; narrowViolations: string[]; wideViolations: string[] };
+
+const WORKERS = Math.max(1, Number(process.env.NARROW_WORKERS) || 3);
 
 interface Layout {
   scrollWidth: number;
@@ -83,8 +91,11 @@ describe('every page at 320 px and 1280 px', () => {
   let server: LiveServer;
   let browser: Browser;
   let fixture: Fixture;
-  const contexts = new Map<Who, { context: BrowserContext; page: Page }>();
+  /** Per worker, one context (and page) per role: a worker's pages of one role share its session, as before. */
+  const workers: Map<Who, { context: BrowserContext; page: Page }>[] = [];
   const cases: PageCase[] = [];
+  const outcomes = new Map<string, Promise<Outcome>>();
+  let done: Promise<unknown> = Promise.resolve();
 
   beforeAll(async () => {
     const t = createTestApp();
@@ -107,15 +118,32 @@ describe('every page at 320 px and 1280 px', () => {
       });
     }
     browser = await launchBrowser();
+    // The workers start now and take the pages in list order; the tests below wait for their page's outcome.
+    const settle = new Map<string, { resolve: (o: Outcome) => void; reject: (e: unknown) => void }>();
+    for (const c of cases) {
+      outcomes.set(c.name, new Promise<Outcome>((resolve, reject) => settle.set(c.name, { resolve, reject })));
+      outcomes.get(c.name)!.catch(() => undefined); // reported by the page's own test
+    }
+    let next = 0;
+    const work = async (w: number): Promise<void> => {
+      while (next < cases.length) {
+        const c = cases[next++];
+        const { resolve, reject } = settle.get(c.name)!;
+        await visit(w, c).then(resolve, reject);
+      }
+    };
+    done = Promise.all(Array.from({ length: Math.min(WORKERS, cases.length) }, (_, w) => work(w)));
   }, 120_000);
 
   afterAll(async () => {
-    for (const { context } of contexts.values()) await context.close();
+    await done;
+    for (const contexts of workers) for (const { context } of contexts.values()) await context.close();
     await browser?.close();
     await server?.close();
   });
 
-  async function pageAs(who: Who): Promise<Page> {
+  async function pageAs(w: number, who: Who): Promise<Page> {
+    const contexts = (workers[w] ??= new Map());
     let entry = contexts.get(who);
     if (!entry) {
       const context = await newContext(browser, { width: NARROW, height: 800 });
@@ -125,6 +153,26 @@ describe('every page at 320 px and 1280 px', () => {
       contexts.set(who, entry);
     }
     return entry.page;
+  }
+
+  /** Opens one page at 320 px, then 1280 px, and measures it; the picture is taken here, before the width changes. */
+  async function visit(w: number, c: PageCase): Promise<Outcome> {
+    const page = await pageAs(w, c.who);
+    await page.setViewportSize({ width: NARROW, height: 800 });
+    const res = await page.goto(`${server.url}${c.url}`);
+    // A public link with a made-up token (cancel, reschedule, ticket) or /setup once accounts exist: no page
+    // here; the permission matrix checks those answers.
+    if (res?.status() !== 200 || !(res.headers()['content-type'] ?? '').startsWith('text/html')) return null;
+    const file = `narrow-${c.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`;
+    const layout = await measure(page);
+    const narrowViolations = await axeViolations(page);
+    // A full-page picture of every page costs a minute of CI: it is taken for the pages that fail, to look at.
+    if (layout.scrollWidth !== NARROW || layout.unreachable.length > 0 || narrowViolations.length > 0 || process.env.NARROW_SCREENSHOTS) {
+      await screenshot(page, `${file}-320`);
+    }
+    await page.setViewportSize({ width: WIDE, height: 900 });
+    const wideViolations = await axeViolations(page);
+    return { layout, narrowViolations, wideViolations };
   }
 
   test('the route list yields the pages (so an empty list cannot pass)', () => {
@@ -140,23 +188,12 @@ describe('every page at 320 px and 1280 px', () => {
   test.each(names)('%s', async (name) => {
     const c = cases.find((x) => x.name === name);
     if (!c) return; // not a page (download, JSON, redirect)
-    const page = await pageAs(c.who);
-    await page.setViewportSize({ width: NARROW, height: 800 });
-    const res = await page.goto(`${server.url}${c.url}`);
-    // A public link with a made-up token (cancel, reschedule, ticket) or /setup once accounts exist: no page
-    // here; the permission matrix checks those answers.
-    if (res?.status() !== 200 || !(res.headers()['content-type'] ?? '').startsWith('text/html')) return;
-    const file = `narrow-${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`;
-    const layout = await measure(page);
-    const narrowViolations = await axeViolations(page);
-    // A full-page picture of every page costs a minute of CI: it is taken for the pages that fail, to look at.
-    if (layout.scrollWidth !== NARROW || layout.unreachable.length > 0 || narrowViolations.length > 0 || process.env.NARROW_SCREENSHOTS) {
-      await screenshot(page, `${file}-320`);
-    }
+    const outcome = await outcomes.get(name)!;
+    if (!outcome) return;
+    const { layout, narrowViolations, wideViolations } = outcome;
     expect([name, c.who, layout.scrollWidth]).toEqual([name, c.who, NARROW]);
     expect([name, c.who, layout.unreachable]).toEqual([name, c.who, []]);
     expect([name, c.who, NARROW, narrowViolations]).toEqual([name, c.who, NARROW, []]);
-    await page.setViewportSize({ width: WIDE, height: 900 });
-    expect([name, c.who, WIDE, await axeViolations(page)]).toEqual([name, c.who, WIDE, []]);
+    expect([name, c.who, WIDE, wideViolations]).toEqual([name, c.who, WIDE, []]);
   });
 });

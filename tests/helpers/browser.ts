@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import type { AxeResults } from 'axe-core';
 import { ROOT_DIR } from '../../server/paths';
 import { nextSecondFactorCode, secondFactorContext } from './second-factor';
 
@@ -37,7 +39,26 @@ export async function newContext(browser: Browser, options: ContextOptions = {})
   return context;
 }
 
+/** The axe-core that AxeBuilder itself uses (a dependency of @axe-core/playwright, not of ours). */
+const axe = createRequire(require.resolve('@axe-core/playwright'))('axe-core') as { source: string; version: string };
+
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+/**
+ * axe-core on the whole document with AXE_TAGS, as `new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()`.
+ * For a page without frames (all of ours), the same `axe.run(document, { runOnly })` runs in the page itself,
+ * with axe injected once per document: AxeBuilder injects its ~0.5 MB source on every call, and then again
+ * in a blank page that it opens to merge the results. With frames, AxeBuilder does it (it checks them too).
+ */
+async function analyze(page: Page): Promise<AxeResults> {
+  if (page.frames().length > 1) return new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const options = { runOnly: { type: 'tag' as const, values: AXE_TAGS } };
+  if (!(await page.evaluate(`typeof window.axe?.run === 'function' && window.axe.version === ${JSON.stringify(axe.version)}`))) {
+    await page.evaluate(axe.source);
+    await page.evaluate(`axe.configure({ allowedOrigins: ['<same_origin>'], branding: { application: 'playwright' } })`);
+  }
+  return page.evaluate((o) => (window as unknown as { axe: { run: (c: Document, o: unknown) => Promise<AxeResults> } }).axe.run(document, o), options);
+}
 
 /**
  * Runs axe-core (WCAG 2.1 A/AA rules) and returns readable violations; expect it to equal [].
@@ -63,7 +84,7 @@ export async function axeViolations(page: Page): Promise<string[]> {
     await target.goto(url);
   }
   try {
-    const results = await new AxeBuilder({ page: target }).withTags(AXE_TAGS).analyze();
+    const results = await analyze(target);
     return results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   } finally {
     if (twin) await twin.close();
