@@ -216,10 +216,10 @@ async function main(): Promise<void> {
         const closedP50 = Math.round(closed.reduce((a, r) => a + r.latency.p50, 0) / closed.length);
         const closedP99 = Math.max(...closed.map((r) => r.latency.p99));
         const errors = closed.reduce((a, r) => a + r.non2xx + r.errors, 0) + b.errors + th.errors;
-        table.push([row.name, ...fmt(closedP50, closedP99), ...fmt(b.p50, b.p99), ...fmt(th.p50, th.p99), String(errors)]);
+        table.push([row.name, ...fmt(closedP50, closedP99), ...fmt(b.p50, b.p99), ...fmt(th.p50, th.p99), String(th.requests), String(errors)]);
       }
-      console.log(`\n${CONNECTIONS} staff, three ways: closed loop (autocannon, each connection asks again the moment it has its answer); burst (all ${CONNECTIONS} at the same instant, ${BURST_ROUNDS} rounds, 100-300 ms apart); thinking (each person reads 0.5-3 s between clicks, ${THINK_SECONDS} s). "2 processes": a second server on the same database file, half of the staff on each.`);
-      printTable(['page', 'closed p50', 'closed p99', '<50', 'burst p50', 'burst p99', '<50', 'thinking p50', 'thinking p99', '<50', 'errors'], table);
+      console.log(`\n${CONNECTIONS} staff, three ways: closed loop (autocannon, each connection asks again the moment it has its answer); burst (all ${CONNECTIONS} at the same instant, ${BURST_ROUNDS} rounds, 100-300 ms apart); thinking (each person reads 0.5-3 s between clicks, ${THINK_SECONDS} s; its p99 rests on few answers, see n). "2 processes": a second server on the same database file, half of the staff on each.`);
+      printTable(['page', 'closed p50', 'closed p99', '<50', 'burst p50', 'burst p99', '<50', 'thinking p50', 'thinking p99', '<50', 'thinking n', 'errors'], table);
       console.log(`load average: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     } finally {
       for (const f of floors) f.stop();
