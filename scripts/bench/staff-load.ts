@@ -56,57 +56,62 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const between = (lo: number, hi: number): number => lo + Math.random() * (hi - lo);
 
 interface Person {
-  url: URL;
-  headers: Record<string, string>;
-  /** A keep-alive connection of their own: a person's requests never wait for another person's socket. */
-  agent: http.Agent;
+  /** One click; its time until the answer's last byte is counted unless `counted` is false (an error is anything but 200). */
+  click(counted?: boolean): Promise<void>;
 }
 
-function people(targets: Target[], staff: number): Person[] {
-  return Array.from({ length: staff }, (_, i) => ({ url: new URL(targets[i % targets.length].url), headers: targets[i % targets.length].headers, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) }));
+/**
+ * The staff, each with a keep-alive connection of their own (a person's requests never wait for another
+ * person's socket), person i on target i mod n; `work` drives them, every answer is counted here.
+ */
+async function withStaff(targets: Target[], staff: number, work: (crowd: Person[]) => Promise<void>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const agents = Array.from({ length: staff }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  const crowd = agents.map((agent, i) => {
+    const { url, headers } = targets[i % targets.length];
+    const target = new URL(url);
+    return {
+      click: async (counted = true): Promise<void> => {
+        const ms = await timedGet(target, headers, agent);
+        if (!counted) return;
+        if (ms === null) errors++;
+        else latencies.push(ms);
+      },
+    };
+  });
+  try {
+    await work(crowd);
+  } finally {
+    for (const agent of agents) agent.destroy();
+  }
+  return summarise(latencies, errors);
 }
 
 /** `rounds` times: every person at once, then 100–300 ms until the next round. */
 export async function burst(targets: Target[], staff: number, rounds: number): Promise<LoadResult> {
-  const crowd = people(targets, staff);
-  const latencies: number[] = [];
-  let errors = 0;
-  try {
-    // Open every connection first, so a burst measures answers, not TCP handshakes.
-    await Promise.all(crowd.map((p) => timedGet(p.url, p.headers, p.agent)));
+  return withStaff(targets, staff, async (crowd) => {
+    // Every connection is opened first (not counted), so a burst measures answers, not TCP handshakes.
+    await Promise.all(crowd.map((p) => p.click(false)));
     for (let round = 0; round < rounds; round++) {
-      for (const ms of await Promise.all(crowd.map((p) => timedGet(p.url, p.headers, p.agent)))) {
-        if (ms === null) errors++;
-        else latencies.push(ms);
-      }
+      await Promise.all(crowd.map((p) => p.click()));
       await sleep(between(100, 300));
     }
-  } finally {
-    for (const p of crowd) p.agent.destroy();
-  }
-  return summarise(latencies, errors);
+  });
 }
 
 /** For `seconds`: every person clicks, reads for 0.5–3 s, clicks again. */
 export async function thinking(targets: Target[], staff: number, seconds: number): Promise<LoadResult> {
-  const crowd = people(targets, staff);
-  const latencies: number[] = [];
-  let errors = 0;
   const until = Date.now() + seconds * 1000;
-  try {
+  return withStaff(targets, staff, async (crowd) => {
     await Promise.all(
       crowd.map(async (p) => {
         await sleep(between(0, 500));
         while (Date.now() < until) {
-          const ms = await timedGet(p.url, p.headers, p.agent);
-          if (ms === null) errors++;
-          else latencies.push(ms);
+          await p.click();
           await sleep(between(500, 3000));
         }
       }),
     );
-  } finally {
-    for (const p of crowd) p.agent.destroy();
-  }
-  return summarise(latencies, errors);
+  });
 }

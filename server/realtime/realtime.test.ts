@@ -4,6 +4,7 @@ import { startLiveServer, type LiveServer } from '../../tests/helpers/live-serve
 import { createBranch, createUser } from '../../tests/helpers/test-app';
 import { addBooking, kioskCookie, signInLive } from '../../tests/helpers/arrival';
 import { csrfFrom, sessionCookieOf } from '../../tests/helpers/forms';
+import { disconnected } from '../../tests/helpers/sockets';
 import { FakeClock } from '../lib/clock';
 import { registeredSocketEvents, sweepSessions, type AppSocket } from './attach';
 
@@ -42,17 +43,6 @@ function nextEvent<T = Record<string, unknown>>(socket: ClientSocket, event: str
     socket.once(event, (payload: T) => {
       clearTimeout(timer);
       resolve(payload);
-    });
-  });
-}
-
-function disconnected(socket: ClientSocket, timeoutMs = 1000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (!socket.connected) return resolve('already');
-    const timer = setTimeout(() => reject(new Error('still connected')), timeoutMs);
-    socket.once('disconnect', (reason) => {
-      clearTimeout(timer);
-      resolve(reason);
     });
   });
 }

@@ -7,6 +7,7 @@ import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { attachRealtime, onStaffEvent, type SocketFeature } from '../../realtime/attach';
 import { createBranch, createTestApp, createUser, csrfFrom, signIn, type TestApp } from '../../../tests/helpers/test-app';
 import { registerSecondFactorContext } from '../../../tests/helpers/second-factor';
+import { disconnected } from '../../../tests/helpers/sockets';
 import { SYSTEM_ACTOR } from '../../lib/actor';
 import { DESK_PC_COOKIE, deskPcCookie } from './desk-pc-cookie';
 
@@ -82,16 +83,6 @@ describe('desk PCs and staff sockets', () => {
       socket.once('connect_error', (err) => resolve(err.message));
     });
   }
-  function disconnected(socket: ClientSocket, timeoutMs = 2000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      if (!socket.connected) return resolve('already');
-      const timer = setTimeout(() => reject(new Error('still connected')), timeoutMs);
-      socket.once('disconnect', (reason) => {
-        clearTimeout(timer);
-        resolve(reason);
-      });
-    });
-  }
   const probe = (socket: ClientSocket): Promise<unknown> => socket.timeout(2000).emitWithAck('test:audit-probe', {});
 
   test('a socket event from a registered desk PC is audited with that desk PC; from an unregistered browser with none', async () => {
@@ -131,7 +122,7 @@ describe('desk PCs and staff sockets', () => {
     const manager = agent();
     await signIn(manager, 'coord@bieb.nl');
     const list = await manager.get('/admin/desk-pcs');
-    const gone = disconnected(pinSocket);
+    const gone = disconnected(pinSocket, 2000);
     expect((await manager.post(`/admin/desk-pcs/${deskPcId}/revoke`).type('form').send({ _csrf: csrfFrom(list.text) })).status).toBe(303);
     expect(await gone).toBe('io server disconnect');
     // It cannot come back with the same cookie.
