@@ -7,6 +7,7 @@ import { migrate } from './db/migrate';
 import { MIGRATIONS_DIR } from './paths';
 import { buildDeps, type Deps, type DepsOptions } from './deps';
 import { createApp } from './app';
+import { requestClasses } from './http/request-classes';
 import { attachRealtime } from './realtime/attach';
 import { queueSocketFeature } from './features/queue/queue.socket';
 import { escalationsSocketFeature } from './features/escalations/escalations.socket';
@@ -37,7 +38,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const deps = buildDeps(config, db, { clock: options.clock ?? systemClock, logger, mailTransport: options.mailTransport });
   const app = createApp(deps);
   // Shared anonymous pages come from the micro-cache without going through Express (see http/page-cache.ts).
-  const server = http.createServer((req, res) => {
+  // Requests and responses are built with Express's prototypes already in place (see http/request-classes.ts).
+  const server = http.createServer(requestClasses(app), (req, res) => {
     if (!deps.pageCache.serve(req, res)) app(req, res);
   });
   // Each feature with client→server socket events registers them here (see server/realtime/attach.ts).
