@@ -3,17 +3,9 @@ import express from 'express';
 import { startLiveServer, type LiveServer } from '../../tests/helpers/live-server';
 import { requestClasses } from './request-classes';
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
+async function get(url: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(url);
+  return { status: res.status, body: await res.text() };
 }
 
 describe('request and response objects built with Express prototypes', () => {
